@@ -1,0 +1,111 @@
+/* cpu.h — the guest-agnostic CPU context that every tier runs against.
+ *
+ * A frontend embeds CpuState as the FIRST member of its own CPU struct
+ * (frontends/riscv/rv_cpu.h: RvCpu) and fills in `arch` with its
+ * CpuArchOps.  Guest registers named as IR globals live at the start of
+ * vals[], so an IR value id indexes vals[] directly in the interpreter
+ * (no load/store of guest registers), temps follow the globals.
+ *
+ * All run-time state lives here or in structs reachable from here; the
+ * only thread-local is `cpu_current` (see core/exec.c), which the host
+ * SIGSEGV handler needs to find the CPU whose guest access faulted.
+ */
+#ifndef VPLAT_CORE_CPU_H
+#define VPLAT_CORE_CPU_H
+
+#include <setjmp.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "ir/ir.h"
+#include "core/mem.h"
+#include "core/stats.h"
+
+#ifdef __cplusplus
+#define CPU_NORETURN [[noreturn]]
+#else
+#define CPU_NORETURN _Noreturn
+#endif
+
+/* Interpreter value slots: globals first, then temp slots reused per block. */
+#define CPU_MAX_SLOTS 512
+
+typedef struct CpuState CpuState;
+typedef struct TbCache TbCache;
+typedef struct Tb Tb;
+typedef struct ExecTier ExecTier;
+
+/* What a frontend provides to the guest-agnostic core. */
+typedef struct CpuArchOps {
+    const char *name;
+    const IrEnv *ir_env;
+    /* Decode guest code at pc into b (already reset).  Must stop at a page
+     * boundary and end the block with a terminator; a fetch fault or an
+     * illegal encoding becomes an IR_exit with the exception. */
+    void (*translate)(CpuState *cpu, uint64_t pc, uint32_t max_insns, IrBlock *b);
+    /* -d cpu: the register state, one line per register group. */
+    void (*dump_state)(CpuState *cpu, FILE *out);
+    /* -d in_asm: disassemble one instruction; returns its length (0 if unreadable). */
+    int (*disas)(CpuState *cpu, uint64_t pc, char *buf, size_t len);
+} CpuArchOps;
+
+/* Why cpu_exec returned to its caller (the machine). */
+typedef enum CpuExitReason {
+    CPU_EXIT_EXCEPTION = 1,   /* exc_cause / exc_tval set; pc at the faulting insn */
+    CPU_EXIT_SYSCALL,         /* pc at the ecall; the machine handles and advances pc */
+    CPU_EXIT_BREAK,
+    CPU_EXIT_HALT,
+    CPU_EXIT_INSN_LIMIT,      /* --max-insns reached */
+    CPU_EXIT_REQUEST,         /* exit_request was set (signal, timer, ...) */
+} CpuExitReason;
+
+/* Exception causes the core itself raises on memory faults (a frontend maps
+ * them to its own architectural codes through mem_fault_cause). */
+typedef enum CpuFaultKind {
+    CPU_FAULT_FETCH = 0,
+    CPU_FAULT_LOAD = 1,
+    CPU_FAULT_STORE = 2,
+} CpuFaultKind;
+
+struct CpuState {
+    uint64_t vals[CPU_MAX_SLOTS];   /* IR globals, then temp slots */
+    uint64_t pc;
+    uint64_t insn_count;            /* guest instructions retired */
+    GuestMem *mem;                  /* user mode: guest base + page flags */
+    uint8_t *mem_base;              /* == mem->base, cached for the hot path */
+    uint64_t mem_limit;             /* guest addresses are [0, mem_limit) */
+
+    const CpuArchOps *arch;
+    const ExecTier *tier;
+    TbCache *tbs;
+    Stats stats;
+
+    /* execution control */
+    volatile int exit_request;
+    uint64_t max_insns;             /* 0 = unlimited */
+    uint32_t tb_max_insns;          /* 1 in single-step mode */
+    uint32_t log_mask;              /* LOG_* from core/log.h */
+    bool verify_ir;                 /* run ir_verify on every block (tests) */
+    FILE *log;
+
+    /* exception state, valid after CPU_EXIT_EXCEPTION */
+    uint32_t exc_cause;
+    uint64_t exc_tval;
+    /* Maps CpuFaultKind to the frontend's cause numbers. */
+    uint32_t fault_cause[3];
+
+    /* precise-exception bookkeeping for the interpreter */
+    const void *cur_op;             /* op that may fault, set before it runs */
+    Tb *cur_tb;
+    sigjmp_buf jmp_env;             /* helpers and fault handler long-jump here */
+    bool jmp_valid;
+};
+
+/* Raise a guest exception from a helper: never returns (long-jumps to the
+ * execution loop, which restores the precise pc from cur_op). */
+CPU_NORETURN void cpu_raise(CpuState *cpu, uint32_t cause, uint64_t tval);
+/* Same, but pc is already known exactly (e.g. computed by the helper). */
+CPU_NORETURN void cpu_raise_at(CpuState *cpu, uint64_t pc, uint32_t cause, uint64_t tval);
+
+#endif

@@ -1,0 +1,300 @@
+/* exec.c — the execution loop, TB translation and precise guest faults.
+ *
+ *   cpu_exec ─▶ tb_find (jump cache, hash, translate) ─▶ tier->run
+ *       ▲                                                  │
+ *       └── link exit slot / follow pc / handle IR exit ◀──┘
+ *
+ * Guest exceptions raised inside a TB (a helper calling cpu_raise, or a
+ * host SIGSEGV on guest memory) long-jump back to cpu_exec.  The tier had
+ * recorded the op in flight (cpu->cur_op); fault_insn() names its guest
+ * instruction, whose pc becomes cpu->pc, and instructions after it are
+ * taken off the retired count: state is exactly as after the previous
+ * instruction.
+ *
+ * cpu_current is the one thread-local: the host fault handler needs the CPU
+ * whose access faulted.  Everything else is in CpuState.
+ */
+#define _GNU_SOURCE
+#include "core/exec.h"
+
+#include <inttypes.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <ucontext.h>
+#include <unistd.h>
+
+#include "core/log.h"
+
+static __thread CpuState *cpu_current;
+
+static uint64_t now_ns(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static void page_code_changed(void *opaque, uint64_t page, bool has_code) {
+    GuestMem *m = opaque;
+    if (has_code) mem_protect_code_page(m, page);
+    else mem_unprotect_code_page(m, page);
+}
+
+void cpu_core_init(CpuState *cpu, const CpuArchOps *arch, GuestMem *mem) {
+    cpu->arch = arch;
+    cpu->mem = mem;
+    cpu->mem_base = mem ? mem->base : NULL;
+    cpu->mem_limit = mem ? mem->limit : 0;
+    cpu->tbs = tb_cache_new();
+    cpu->tbs->stats = &cpu->stats;
+    if (mem) {
+        cpu->tbs->page_code_changed = page_code_changed;
+        cpu->tbs->page_opaque = mem;
+    }
+    cpu->tb_max_insns = 64;
+    cpu->log = stderr;
+}
+
+void cpu_set_tier(CpuState *cpu, const ExecTier *tier) {
+    tb_flush(cpu->tbs);
+    tb_reclaim(cpu->tbs);
+    cpu->tier = tier;
+    cpu->tbs->release_code = tier->release;
+}
+
+void cpu_core_destroy(CpuState *cpu) {
+    tb_cache_free(cpu->tbs);
+    cpu->tbs = NULL;
+}
+
+_Noreturn void cpu_raise(CpuState *cpu, uint32_t cause, uint64_t tval) {
+    cpu->exc_cause = cause;
+    cpu->exc_tval = tval;
+    siglongjmp(cpu->jmp_env, 1);
+}
+
+_Noreturn void cpu_raise_at(CpuState *cpu, uint64_t pc, uint32_t cause, uint64_t tval) {
+    (void)pc; /* the recorded op already names the instruction at pc */
+    cpu_raise(cpu, cause, tval);
+}
+
+static void log_in_asm(CpuState *cpu, const Tb *tb) {
+    fprintf(cpu->log, "----------------\nIN: \n");
+    uint64_t pc = tb->pc;
+    for (uint32_t i = 0; i < tb->n_insns; i++) {
+        char buf[128];
+        int len = cpu->arch->disas ? cpu->arch->disas(cpu, pc, buf, sizeof buf) : 0;
+        if (len <= 0) {
+            fprintf(cpu->log, "0x%016" PRIx64 ":  (unreadable)\n", pc);
+            break;
+        }
+        fprintf(cpu->log, "0x%016" PRIx64 ":  %s\n", pc, buf);
+        pc += (uint64_t)len;
+    }
+    fprintf(cpu->log, "\n");
+}
+
+static Tb *tb_translate(CpuState *cpu, uint64_t pc, uint32_t flags) {
+    uint64_t t0 = now_ns();
+    Tb *tb = calloc(1, sizeof *tb);
+    if (!tb) abort();
+    tb->pc = pc;
+    tb->phys_page = pc & MEM_PAGE_MASK;
+    tb->flags = flags;
+    ir_block_init(&tb->ir, cpu->arch->ir_env, pc);
+    uint32_t max_insns = (flags & TB_FLAG_SINGLESTEP) ? 1 : cpu->tb_max_insns;
+    for (;;) {
+        ir_block_reset(&tb->ir, pc);
+        cpu->arch->translate(cpu, pc, max_insns, &tb->ir);
+        ir_optimize(&tb->ir);
+        if (cpu->verify_ir) {
+            char err[256];
+            if (!ir_verify(&tb->ir, err, sizeof err)) {
+                fprintf(stderr, "vplat: internal error: invalid IR for block at 0x%" PRIx64 ": %s\n", pc, err);
+                ir_print_block(stderr, &tb->ir);
+                abort();
+            }
+        }
+        tb->n_insns = tb->ir.n_guest_insns;
+        tb->guest_size = tb->ir.guest_size;
+        if (cpu->tier->prepare(cpu, tb)) break;
+        if (max_insns == 1) {
+            fprintf(stderr, "vplat: internal error: block at 0x%" PRIx64 " does not fit the %s tier\n", pc,
+                    cpu->tier->name);
+            abort();
+        }
+        max_insns /= 2;
+    }
+    cpu->stats.tbs_translated++;
+    cpu->stats.guest_insns_translated += tb->n_insns;
+    cpu->stats.translate_ns += now_ns() - t0;
+    if (cpu->log_mask & LOG_IN_ASM) log_in_asm(cpu, tb);
+    if (cpu->log_mask & LOG_OP) {
+        fprintf(cpu->log, "OP after optimization:\n");
+        ir_print_block(cpu->log, &tb->ir);
+        fprintf(cpu->log, "\n");
+    }
+    tb_insert(cpu->tbs, tb);
+    return tb;
+}
+
+static inline uint32_t cpu_tb_flags(const CpuState *cpu) {
+    return cpu->tb_max_insns == 1 ? TB_FLAG_SINGLESTEP : 0;
+}
+
+static Tb *tb_find(CpuState *cpu, uint64_t pc) {
+    uint32_t flags = cpu_tb_flags(cpu);
+    uint32_t h = tb_jmp_hash(pc);
+    Tb *tb = cpu->tbs->jmp_cache[h];
+    if (tb && tb->pc == pc && tb->flags == flags) return tb;
+    cpu->stats.tb_lookups++;
+    tb = tb_lookup(cpu->tbs, pc, flags);
+    if (!tb) tb = tb_translate(cpu, pc, flags);
+    cpu->tbs->jmp_cache[h] = tb;
+    return tb;
+}
+
+/* Make pc and the retired count precise after a fault inside a TB. */
+static void restore_precise_state(CpuState *cpu) {
+    Tb *tb = cpu->cur_tb;
+    if (!tb || !cpu->cur_op || !tb->code) return;
+    uint32_t idx = cpu->tier->fault_insn(tb, cpu->cur_op);
+    if (idx < tb->n_insns) {
+        cpu->pc = tb->insn_pc[idx];
+        cpu->insn_count -= tb->n_insns - idx;
+    }
+}
+
+CpuExitReason cpu_exec(CpuState *cpu) {
+    CpuState *volatile saved_current = cpu_current;
+    cpu_current = cpu;
+    if (sigsetjmp(cpu->jmp_env, 0)) {
+        /* a guest exception from inside a TB */
+        restore_precise_state(cpu);
+        cpu->cur_op = NULL;
+        cpu->cur_tb = NULL;
+        cpu->jmp_valid = false;
+        tb_reclaim(cpu->tbs);
+        cpu_current = saved_current;
+        if (cpu->log_mask & LOG_INT)
+            fprintf(cpu->log, "exception cause=%u tval=0x%" PRIx64 " pc=0x%" PRIx64 "\n", cpu->exc_cause,
+                    cpu->exc_tval, cpu->pc);
+        return CPU_EXIT_EXCEPTION;
+    }
+    cpu->jmp_valid = true;
+    const bool log_each = (cpu->log_mask & (LOG_EXEC | LOG_CPU)) != 0;
+    const bool chain = !log_each && cpu->tb_max_insns != 1;
+    CpuExitReason ret;
+    Tb *tb = NULL;
+    for (;;) {
+        tb_reclaim(cpu->tbs);
+        if (cpu->exit_request) {
+            cpu->exit_request = 0;
+            ret = CPU_EXIT_REQUEST;
+            break;
+        }
+        if (cpu->max_insns && cpu->insn_count >= cpu->max_insns) {
+            ret = CPU_EXIT_INSN_LIMIT;
+            break;
+        }
+        if (!tb) tb = tb_find(cpu, cpu->pc);
+        if (cpu->log_mask & LOG_CPU) cpu->arch->dump_state(cpu, cpu->log);
+        if (cpu->log_mask & LOG_EXEC)
+            fprintf(cpu->log, "Trace 0x%016" PRIx64 " [%08x/%u]\n", tb->pc, tb->flags, tb->n_insns);
+        cpu->cur_op = NULL;
+        TbExit e = cpu->tier->run(cpu, tb, chain);
+        tb = NULL;
+        if (e.kind == TB_EXIT_CHAIN) {
+            Tb *next = tb_find(cpu, cpu->pc);
+            if (chain && !e.tb->invalid) tb_link(cpu->tbs, e.tb, e.slot, next);
+            tb = next;
+            continue;
+        }
+        if (e.kind == TB_EXIT_LOOKUP || e.kind == TB_EXIT_STOP) continue;
+        /* TB_EXIT_LOOP */
+        switch (e.reason) {
+        case IR_EXIT_SYSCALL:
+            ret = CPU_EXIT_SYSCALL;
+            goto out;
+        case IR_EXIT_EXCEPTION:
+            cpu->insn_count--; /* the faulting instruction did not retire */
+            ret = CPU_EXIT_EXCEPTION;
+            if (cpu->log_mask & LOG_INT)
+                fprintf(cpu->log, "exception cause=%u pc=0x%" PRIx64 "\n", cpu->exc_cause, cpu->pc);
+            goto out;
+        case IR_EXIT_BREAK:
+            cpu->insn_count--;
+            ret = CPU_EXIT_BREAK;
+            goto out;
+        case IR_EXIT_FLUSH:
+            tb_flush(cpu->tbs);
+            continue;
+        case IR_EXIT_HALT:
+            ret = CPU_EXIT_HALT;
+            goto out;
+        default:
+            continue;
+        }
+    }
+out:
+    cpu->jmp_valid = false;
+    cpu->cur_tb = NULL;
+    tb_reclaim(cpu->tbs);
+    cpu_current = saved_current;
+    return ret;
+}
+
+/* ---- host fault handling ------------------------------------------------ */
+
+static void fatal_host_signal(int sig, siginfo_t *si, CpuState *cpu) {
+    char buf[256];
+    int n = snprintf(buf, sizeof buf, "vplat: host signal %d (%s) at %p", sig, strsignal(sig), si->si_addr);
+    if (cpu) n += snprintf(buf + n, sizeof buf - (size_t)n, ", last guest pc 0x%" PRIx64, cpu->pc);
+    n += snprintf(buf + n, sizeof buf - (size_t)n, "\n");
+    if (write(2, buf, (size_t)n) < 0) { /* nothing more we can do */ }
+    signal(sig, SIG_DFL);
+    raise(sig);
+    _exit(128 + sig);
+}
+
+static void host_fault_handler(int sig, siginfo_t *si, void *uctx) {
+    CpuState *cpu = cpu_current;
+    if (!cpu || !cpu->mem || !cpu->jmp_valid) fatal_host_signal(sig, si, cpu);
+    uint8_t *a = si->si_addr;
+    GuestMem *m = cpu->mem;
+    if (a < m->base || a >= m->base + m->limit) fatal_host_signal(sig, si, cpu);
+    uint64_t gaddr = (uint64_t)(a - m->base);
+    bool is_write = false;
+#if defined(__x86_64__)
+    ucontext_t *uc = uctx;
+    is_write = (uc->uc_mcontext.gregs[REG_ERR] & 2) != 0;
+#else
+    (void)uctx;
+#endif
+    uint32_t flags = mem_page_flags(m, gaddr);
+    if (is_write && (flags & MEM_PAGE_CODE) && (flags & MEM_PAGE_WRITE)) {
+        /* a store into translated code: drop the page's TBs, let it retry */
+        cpu->stats.smc_faults++;
+        tb_invalidate_page(cpu->tbs, gaddr);
+        mem_unprotect_code_page(m, gaddr);
+        return;
+    }
+    cpu->exc_cause = cpu->fault_cause[is_write ? CPU_FAULT_STORE : CPU_FAULT_LOAD];
+    cpu->exc_tval = gaddr;
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, sig);
+    sigprocmask(SIG_UNBLOCK, &set, NULL);
+    siglongjmp(cpu->jmp_env, 1);
+}
+
+void cpu_install_fault_handler(void) {
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_sigaction = host_fault_handler;
+    sa.sa_flags = SA_SIGINFO | SA_NODEFER;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGSEGV, &sa, NULL);
+    sigaction(SIGBUS, &sa, NULL);
+}

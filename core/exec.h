@@ -1,0 +1,57 @@
+/* exec.h — the execution loop: find or translate a TB, run it, and return
+ * to the machine on anything it must handle (syscall, exception, halt).
+ *
+ *   for (;;) {
+ *       r = cpu_exec(cpu);            // runs chained TBs in the current tier
+ *       if (r == CPU_EXIT_SYSCALL) machine_syscall(...), cpu->pc += 4;
+ *       ...
+ *   }
+ */
+#ifndef VPLAT_CORE_EXEC_H
+#define VPLAT_CORE_EXEC_H
+
+#include "core/cpu.h"
+#include "core/tb.h"
+
+/* How a tier's run() came back to the loop. */
+typedef enum TbExitKind {
+    TB_EXIT_CHAIN,     /* goto_tb `slot` of `tb` has no linked successor; cpu->pc set */
+    TB_EXIT_LOOKUP,    /* indirect exit missed the jump cache; cpu->pc set */
+    TB_EXIT_LOOP,      /* IR exit op: `reason` (IR_EXIT_*), cpu->pc and cpu->exc_cause set */
+    TB_EXIT_STOP,      /* exit_request or instruction budget, at a TB boundary */
+} TbExitKind;
+
+typedef struct TbExit {
+    TbExitKind kind;
+    Tb *tb;
+    uint32_t slot;
+    uint32_t reason;
+} TbExit;
+
+/* An execution tier (interp/, jit-native/, jit-llvm/) as the loop sees it. */
+typedef struct ExecTier {
+    const char *name;
+    /* Produce this tier's code for tb (from tb->ir).  false: the block does
+     * not fit this tier's limits; the loop retranslates it shorter. */
+    bool (*prepare)(CpuState *cpu, Tb *tb);
+    void (*release)(Tb *tb);
+    /* Run tb, following chained successors while `chain`. */
+    TbExit (*run)(CpuState *cpu, Tb *tb, bool chain);
+    /* Which guest instruction of tb was executing when cpu->cur_op was set. */
+    uint32_t (*fault_insn)(const Tb *tb, const void *cur_op);
+} ExecTier;
+
+/* Set up the core part of a CPU (TB cache, fault handling).  The frontend
+ * calls this from its own init; the machine then picks the tier. */
+void cpu_core_init(CpuState *cpu, const CpuArchOps *arch, GuestMem *mem);
+void cpu_set_tier(CpuState *cpu, const ExecTier *tier);
+void cpu_core_destroy(CpuState *cpu);
+
+CpuExitReason cpu_exec(CpuState *cpu);
+
+/* Install the host SIGSEGV/SIGBUS handler that turns faults on guest memory
+ * into guest exceptions and catches stores to write-protected code pages.
+ * Idempotent; process-wide (signals are). */
+void cpu_install_fault_handler(void);
+
+#endif

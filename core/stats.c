@@ -1,0 +1,22 @@
+/* stats.c — the --stats report printed at exit. */
+#include "core/stats.h"
+
+#include <inttypes.h>
+
+void stats_print(const Stats *s, uint64_t insns, FILE *out) {
+    fprintf(out, "vplat stats:\n");
+    fprintf(out, "  guest instructions executed %" PRIu64 "\n", insns);
+    fprintf(out, "  TBs translated              %" PRIu64 "\n", s->tbs_translated);
+    fprintf(out, "  guest instructions decoded  %" PRIu64 "\n", s->guest_insns_translated);
+    fprintf(out, "  translation time            %.3f ms", s->translate_ns / 1e6);
+    if (s->tbs_translated)
+        fprintf(out, " (%.2f us/TB, %.1f M guest insns/s decoded)", s->translate_ns / 1e3 / (double)s->tbs_translated,
+                s->translate_ns ? s->guest_insns_translated * 1e3 / (double)s->translate_ns : 0.0);
+    fprintf(out, "\n");
+    fprintf(out, "  TB cache flushes            %" PRIu64 "\n", s->tb_flushes);
+    fprintf(out, "  TBs invalidated             %" PRIu64 "\n", s->tb_invalidations);
+    fprintf(out, "  slow-path TB lookups        %" PRIu64 "\n", s->tb_lookups);
+    fprintf(out, "  jump-cache hits (indirect)  %" PRIu64 "\n", s->jmp_cache_hits);
+    fprintf(out, "  chain links made            %" PRIu64 "\n", s->chain_links);
+    fprintf(out, "  code-page write faults      %" PRIu64 "\n", s->smc_faults);
+}

@@ -1,0 +1,23 @@
+/* stats.h — counters printed by --stats at exit.  Plain fields in the
+ * CpuState so the hot path can bump them without indirection. */
+#ifndef VPLAT_CORE_STATS_H
+#define VPLAT_CORE_STATS_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+typedef struct Stats {
+    uint64_t tbs_translated;
+    uint64_t guest_insns_translated;
+    uint64_t translate_ns;          /* decode + optimize + interp lowering */
+    uint64_t tb_flushes;            /* full cache flushes */
+    uint64_t tb_invalidations;      /* TBs invalidated by page or range */
+    uint64_t tb_lookups;            /* slow-path lookups from the loop */
+    uint64_t jmp_cache_hits;
+    uint64_t chain_links;           /* direct exits linked to a successor */
+    uint64_t smc_faults;            /* writes caught on write-protected code pages */
+} Stats;
+
+void stats_print(const Stats *s, uint64_t insns_executed, FILE *out);
+
+#endif

@@ -1,0 +1,15 @@
+// vplat_c.h — the one place C++ tests include vplat's C headers.
+#ifndef VPLAT_TESTS_VPLAT_C_H
+#define VPLAT_TESTS_VPLAT_C_H
+extern "C" {
+#include "core/cpu.h"
+#include "core/exec.h"
+#include "core/mem.h"
+#include "core/tb.h"
+#include "frontends/riscv/rv_cpu.h"
+#include "frontends/riscv/rv_decode.h"
+#include "interp/interp.h"
+#include "ir/ir.h"
+#include "ir/ir_sem.h"
+}
+#endif
