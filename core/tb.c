@@ -202,6 +202,7 @@ void tb_invalidate_range(TbCache *c, uint64_t start, uint64_t len) {
 bool tb_page_has_code(TbCache *c, uint64_t page) { return page_find(c, page & MEM_PAGE_MASK, false) != NULL; }
 
 void tb_flush(TbCache *c) {
+    if (c->n_tbs == 0) return;
     for (uint32_t h = 0; h <= c->hash_mask; h++) {
         while (c->hash[h]) tb_kill(c, c->hash[h]);
     }

@@ -18,10 +18,13 @@
  * exponent would carry it up to 2^emin.  UF is raised only if tiny AND
  * inexact.
  *
- * Fast paths (host double/float arithmetic) for add/sub/mul/div/sqrt are in
- * rv_fpu_fast.h; they are only taken in RNE with normal (or zero) operands
- * and a normal result, where the host operation is provably identical, and
- * they compute NX with an exact test.  Everything else takes the soft path.
+ * Fast paths (host double/float arithmetic) for add/sub/mul/div/sqrt are
+ * taken only in RNE with normal (or zero) operands and a normal result,
+ * where the host operation is provably identical; they compute NX with an
+ * exact test (see the comment above rv_fast_add_d).  FMA on x86-64 hosts
+ * with FMA3 uses the host instruction in RNE/RTZ/RDN/RUP and reads NX from
+ * MXCSR, which it saves and restores (rv_fast_fma_d).  Everything else
+ * takes the soft path.  Build with -DRV_FPU_NO_FAST for a soft-only copy.
  */
 #include "frontends/riscv/rv_fpu.h"
 
@@ -134,7 +137,7 @@ static inline int rv_round_up(int rm, int sign, int lsb, int rbit, int sticky)
  * Round sign * sig/2^62 * 2^exp (sig != 0, leading one at bit 62, sticky in
  * bit 0) to the format and pack it; raises NX/UF/OF.
  */
-static uint64_t rv_round_pack(int dbl, int sign, int exp, uint64_t sig, int rm, uint32_t *ff)
+static inline __attribute__((always_inline)) uint64_t rv_round_pack(int dbl, int sign, int exp, uint64_t sig, int rm, uint32_t *ff)
 {
     const int fb = FB(dbl);
     const int sh = 62 - fb;
@@ -353,16 +356,44 @@ static inline uint64_t rv_sf_div(int dbl, int rm, uint32_t *ff, uint64_t a, uint
 static inline uint64_t rv_isqrt128(rv_u128 n, int *exact)
 {
     uint64_t nh = (uint64_t)(n >> 64), nl = (uint64_t)n;
-    double approx = __builtin_sqrt((double)nh * 18446744073709551616.0 + (double)nl);
-    uint64_t r = (uint64_t)approx;
+    uint64_t r;
+#if defined(__x86_64__)
+    /* A ~53-bit estimate from the host (sqrtsd, no libm/errno involved). */
+    double x = (double)nh * 18446744073709551616.0 + (double)nl, y;
+    __asm__("sqrtsd %1, %0" : "=x"(y) : "x"(x));
+    r = (uint64_t)y;
+#else
+    /* Portable: bit-by-bit square root of the top 64 bits (>= 31-bit
+     * estimate), refined by Newton below. */
+    {
+        uint64_t top = nh, res = 0, bit = 1ull << 62;
+        while (bit > top)
+            bit >>= 2;
+        while (bit) {
+            if (top >= res + bit) {
+                top -= res + bit;
+                res = (res >> 1) + bit;
+            } else {
+                res >>= 1;
+            }
+            bit >>= 2;
+        }
+        r = res << 32;
+    }
+#endif
     if (r < (1ull << 62))
         r = 1ull << 62;
-    /* One Newton step from a ~53-bit estimate gives ~floor +- 1. */
-    uint64_t rem;
-    if (nh < r) {
+    /* Newton steps: one from the ~53-bit host estimate lands within +-1
+     * of the floor; the portable estimate needs one more. */
+    for (int i = 0; i < 2; i++) {
+        uint64_t rem;
+        if (nh >= r)
+            break;
         uint64_t q = rv_div128(nh, nl, r, &rem);
         rv_u128 t = ((rv_u128)r + q) >> 1;
         r = t >> 63 ? (1ull << 63) - 1 : (uint64_t)t;
+        if (r < (1ull << 62))
+            r = 1ull << 62;
     }
     while ((rv_u128)r * r > n)
         r--;
@@ -614,17 +645,305 @@ static inline uint64_t rv_sf_cvt(int sdbl, int ddbl, int rm, uint32_t *ff, uint6
 /* ------------------------------------------------------------------ */
 /* Host fast paths.                                                    */
 
-/* Each returns 1 and stores the raw result if it handled the operation. */
-static inline int rv_fast_add_s(uint32_t *ff, int rm, uint64_t a, uint64_t b, int neg, uint64_t *r) { return 0; }
-static inline int rv_fast_mul_s(uint32_t *ff, int rm, uint64_t a, uint64_t b, uint64_t *r) { return 0; }
-static inline int rv_fast_div_s(uint32_t *ff, int rm, uint64_t a, uint64_t b, uint64_t *r) { return 0; }
-static inline int rv_fast_sqrt_s(uint32_t *ff, int rm, uint64_t a, uint64_t *r) { return 0; }
-static inline int rv_fast_fma_s(uint32_t *ff, int rm, uint64_t a, uint64_t b, uint64_t c, int np, int nc, uint64_t *r) { return 0; }
-static inline int rv_fast_add_d(uint32_t *ff, int rm, uint64_t a, uint64_t b, int neg, uint64_t *r) { return 0; }
-static inline int rv_fast_mul_d(uint32_t *ff, int rm, uint64_t a, uint64_t b, uint64_t *r) { return 0; }
-static inline int rv_fast_div_d(uint32_t *ff, int rm, uint64_t a, uint64_t b, uint64_t *r) { return 0; }
-static inline int rv_fast_sqrt_d(uint32_t *ff, int rm, uint64_t a, uint64_t *r) { return 0; }
-static inline int rv_fast_fma_d(uint32_t *ff, int rm, uint64_t a, uint64_t b, uint64_t c, int np, int nc, uint64_t *r) { return 0; }
+/*
+ * Each rv_fast_* returns 1 and stores the raw result (and NX) if it handled
+ * the operation, 0 to fall back to the soft path.  They only accept RNE,
+ * normal-or-zero operands and a result that is finite and strictly larger
+ * in magnitude than the smallest normal (so neither UF nor OF can arise,
+ * and no tininess question exists).  In that domain IEEE 754 arithmetic of
+ * the host (RNE, binary32/binary64, no excess precision) produces exactly
+ * the RISC-V result; NaN, DZ and NV cannot occur, and NX is computed by an
+ * exact test:
+ *   add/sub  Fast2Sum error term  y - (r - x)  (exact when |x| >= |y|)
+ *   mul      exact iff the integer product of the significands has at most
+ *            p significant bits
+ *   div      exact iff r * y == x, i.e. odd(sig r) * odd(sig y) == odd(sig x)
+ *            (odd parts determine the value up to a power of two, and r is
+ *            within one ulp of x/y, so the exponents then agree)
+ *   sqrt     exact iff odd(sig r)^2 == odd(sig x), same argument
+ * The host FP environment must be the default one (RNE, no FTZ/DAZ), which
+ * vplat never changes.  FMA: see rv_fast_fma_d.
+ */
+#if !defined(RV_FPU_NO_FAST) && defined(__FLT_EVAL_METHOD__) && __FLT_EVAL_METHOD__ == 0 && \
+    !defined(__FAST_MATH__) && \
+    (defined(__x86_64__) || defined(__aarch64__))
+#define RV_HAVE_FAST 1
+#else
+#define RV_HAVE_FAST 0
+#endif
+
+static inline double rv_as_d(uint64_t x) { double d; memcpy(&d, &x, 8); return d; }
+static inline uint64_t rv_d_bits(double d) { uint64_t x; memcpy(&x, &d, 8); return x; }
+static inline float rv_as_f(uint32_t x) { float f; memcpy(&f, &x, 4); return f; }
+static inline uint32_t rv_f_bits(float f) { uint32_t x; memcpy(&x, &f, 4); return x; }
+
+/* normal (not subnormal/inf/NaN) */
+static inline int rv_fnorm_d(uint64_t x) { return ((x >> 52) & 0x7ff) - 1u < 0x7feu; }
+static inline int rv_fnorm_s(uint32_t x) { return ((x >> 23) & 0xff) - 1u < 0xfeu; }
+static inline int rv_fzero_d(uint64_t x) { return (x << 1) == 0; }
+static inline int rv_fzero_s(uint32_t x) { return (x << 1) == 0; }
+/* finite and > smallest normal in magnitude */
+static inline int rv_fres_d(uint64_t r)
+{
+    uint64_t m = r & 0x7fffffffffffffffull;
+    return m > 0x0010000000000000ull && m < 0x7ff0000000000000ull;
+}
+static inline int rv_fres_s(uint32_t r)
+{
+    uint32_t m = r & 0x7fffffffu;
+    return m > 0x00800000u && m < 0x7f800000u;
+}
+static inline uint64_t rv_odd(uint64_t m) { return m >> __builtin_ctzll(m); }
+
+static inline int rv_fast_add_d(uint32_t *ff, int rm, uint64_t a, uint64_t b, int neg, uint64_t *r)
+{
+    if (!RV_HAVE_FAST || rm != RV_RM_RNE)
+        return 0;
+    b ^= (uint64_t)neg << 63;
+    if (!(rv_fnorm_d(a) || rv_fzero_d(a)) || !(rv_fnorm_d(b) || rv_fzero_d(b)))
+        return 0;
+    double x = rv_as_d(a), y = rv_as_d(b);
+    if ((a << 1) < (b << 1)) {
+        double t = x;
+        x = y;
+        y = t;
+    }
+    double s = x + y;
+    uint64_t sb = rv_d_bits(s);
+    if (!rv_fres_d(sb) && !rv_fzero_d(sb))
+        return 0;
+    if (y - (s - x) != 0)
+        *ff |= RV_FFLAG_NX;
+    *r = sb;
+    return 1;
+}
+
+static inline int rv_fast_add_s(uint32_t *ff, int rm, uint64_t a64, uint64_t b64, int neg, uint64_t *r)
+{
+    if (!RV_HAVE_FAST || rm != RV_RM_RNE)
+        return 0;
+    uint32_t a = (uint32_t)a64, b = (uint32_t)b64 ^ ((uint32_t)neg << 31);
+    if (!(rv_fnorm_s(a) || rv_fzero_s(a)) || !(rv_fnorm_s(b) || rv_fzero_s(b)))
+        return 0;
+    float x = rv_as_f(a), y = rv_as_f(b);
+    if ((uint32_t)(a << 1) < (uint32_t)(b << 1)) {
+        float t = x;
+        x = y;
+        y = t;
+    }
+    float s = x + y;
+    uint32_t sb = rv_f_bits(s);
+    if (!rv_fres_s(sb) && !rv_fzero_s(sb))
+        return 0;
+    if (y - (s - x) != 0)
+        *ff |= RV_FFLAG_NX;
+    *r = sb;
+    return 1;
+}
+
+static inline int rv_fast_mul_d(uint32_t *ff, int rm, uint64_t a, uint64_t b, uint64_t *r)
+{
+    if (!RV_HAVE_FAST || rm != RV_RM_RNE || !rv_fnorm_d(a) || !rv_fnorm_d(b))
+        return 0;
+    uint64_t pb = rv_d_bits(rv_as_d(a) * rv_as_d(b));
+    if (!rv_fres_d(pb))
+        return 0;
+    const uint64_t hid = 1ull << 52, fm = hid - 1;
+    rv_u128 p = (rv_u128)((a & fm) | hid) * ((b & fm) | hid);
+    int bits = 105 + (int)((uint64_t)(p >> 64) >> 41); /* p in [2^104, 2^106) */
+    int tz = __builtin_ctzll((a & fm) | hid) + __builtin_ctzll((b & fm) | hid);
+    if (bits - tz > 53)
+        *ff |= RV_FFLAG_NX;
+    *r = pb;
+    return 1;
+}
+
+static inline int rv_fast_mul_s(uint32_t *ff, int rm, uint64_t a64, uint64_t b64, uint64_t *r)
+{
+    uint32_t a = (uint32_t)a64, b = (uint32_t)b64;
+    if (!RV_HAVE_FAST || rm != RV_RM_RNE || !rv_fnorm_s(a) || !rv_fnorm_s(b))
+        return 0;
+    uint32_t pb = rv_f_bits(rv_as_f(a) * rv_as_f(b));
+    if (!rv_fres_s(pb))
+        return 0;
+    uint64_t p = (uint64_t)((a & 0x7fffff) | 0x800000) * ((b & 0x7fffff) | 0x800000);
+    if ((63 - __builtin_clzll(p)) + 1 - __builtin_ctzll(p) > 24)
+        *ff |= RV_FFLAG_NX;
+    *r = pb;
+    return 1;
+}
+
+static inline int rv_fast_div_d(uint32_t *ff, int rm, uint64_t a, uint64_t b, uint64_t *r)
+{
+    if (!RV_HAVE_FAST || rm != RV_RM_RNE || !rv_fnorm_d(a) || !rv_fnorm_d(b))
+        return 0;
+    uint64_t qb = rv_d_bits(rv_as_d(a) / rv_as_d(b));
+    if (!rv_fres_d(qb))
+        return 0;
+    const uint64_t hid = 1ull << 52, fm = hid - 1;
+    uint64_t t;
+    if (__builtin_mul_overflow(rv_odd((qb & fm) | hid), rv_odd((b & fm) | hid), &t) ||
+        t != rv_odd((a & fm) | hid))
+        *ff |= RV_FFLAG_NX;
+    *r = qb;
+    return 1;
+}
+
+static inline int rv_fast_div_s(uint32_t *ff, int rm, uint64_t a64, uint64_t b64, uint64_t *r)
+{
+    uint32_t a = (uint32_t)a64, b = (uint32_t)b64;
+    if (!RV_HAVE_FAST || rm != RV_RM_RNE || !rv_fnorm_s(a) || !rv_fnorm_s(b))
+        return 0;
+    uint32_t qb = rv_f_bits(rv_as_f(a) / rv_as_f(b));
+    if (!rv_fres_s(qb))
+        return 0;
+    uint64_t t = rv_odd((qb & 0x7fffff) | 0x800000) * rv_odd((b & 0x7fffff) | 0x800000);
+    if (t != rv_odd((a & 0x7fffff) | 0x800000))
+        *ff |= RV_FFLAG_NX;
+    *r = qb;
+    return 1;
+}
+
+/* Host square root without libm (no errno path). */
+static inline double rv_host_sqrt_d(double x)
+{
+#if defined(__x86_64__)
+    double y;
+    __asm__("sqrtsd %1, %0" : "=x"(y) : "x"(x));
+    return y;
+#elif defined(__aarch64__)
+    double y;
+    __asm__("fsqrt %d0, %d1" : "=w"(y) : "w"(x));
+    return y;
+#else
+    return x;
+#endif
+}
+static inline float rv_host_sqrt_s(float x)
+{
+#if defined(__x86_64__)
+    float y;
+    __asm__("sqrtss %1, %0" : "=x"(y) : "x"(x));
+    return y;
+#elif defined(__aarch64__)
+    float y;
+    __asm__("fsqrt %s0, %s1" : "=w"(y) : "w"(x));
+    return y;
+#else
+    return x;
+#endif
+}
+
+static inline int rv_fast_sqrt_d(uint32_t *ff, int rm, uint64_t a, uint64_t *r)
+{
+    if (!RV_HAVE_FAST || rm != RV_RM_RNE || (a >> 63) || !rv_fnorm_d(a))
+        return 0;
+    uint64_t rb = rv_d_bits(rv_host_sqrt_d(rv_as_d(a)));
+    const uint64_t hid = 1ull << 52, fm = hid - 1;
+    uint64_t o = rv_odd((rb & fm) | hid), t;
+    if (__builtin_mul_overflow(o, o, &t) || t != rv_odd((a & fm) | hid))
+        *ff |= RV_FFLAG_NX;
+    *r = rb; /* sqrt of a positive normal is always normal */
+    return 1;
+}
+
+static inline int rv_fast_sqrt_s(uint32_t *ff, int rm, uint64_t a64, uint64_t *r)
+{
+    uint32_t a = (uint32_t)a64;
+    if (!RV_HAVE_FAST || rm != RV_RM_RNE || (a >> 31) || !rv_fnorm_s(a))
+        return 0;
+    uint32_t rb = rv_f_bits(rv_host_sqrt_s(rv_as_f(a)));
+    uint64_t o = rv_odd((rb & 0x7fffff) | 0x800000);
+    if (o * o != rv_odd((a & 0x7fffff) | 0x800000))
+        *ff |= RV_FFLAG_NX;
+    *r = rb;
+    return 1;
+}
+
+/*
+ * FMA: no cheap exact NX test exists, so on x86-64 hosts with FMA3 the
+ * host's own flags are used: MXCSR is saved, loaded with the rounding mode
+ * (RNE/RTZ/RDN/RUP; RMM has no x86 equivalent), cleared flags and no
+ * FTZ/DAZ, the vfmadd runs, MXCSR is read back and restored, all inside one
+ * asm block.  The result is accepted only if no flag other than PE (inexact)
+ * was raised and it is finite and above the smallest normal in magnitude
+ * (or an exact zero), i.e. no tininess or overflow question exists; then
+ * NX = PE.  Operands must be normal or zero.
+ */
+#if RV_HAVE_FAST && defined(__x86_64__)
+#define RV_HAVE_FAST_FMA 1
+#define RV_MXCSR_FLAGS 0x3fu
+static const uint32_t rv_mxcsr_rc[4] = { 0x0000, 0x6000, 0x2000, 0x4000 }; /* RNE RTZ RDN RUP */
+
+static inline uint32_t rv_mxcsr_for(int rm, uint32_t *old)
+{
+    uint32_t o;
+    __asm__ volatile("stmxcsr %0" : "=m"(o));
+    *old = o;
+    return (o & ~(RV_MXCSR_FLAGS | 0x6000u | 0x8000u | 0x0040u)) | rv_mxcsr_rc[rm];
+}
+#else
+#define RV_HAVE_FAST_FMA 0
+#endif
+
+static inline int rv_fast_fma_d(uint32_t *ff, int rm, uint64_t a, uint64_t b, uint64_t c, int np,
+                                int nc, uint64_t *r)
+{
+#if RV_HAVE_FAST_FMA
+    if (rm == RV_RM_RMM || !(rv_fnorm_d(a) || rv_fzero_d(a)) || !(rv_fnorm_d(b) || rv_fzero_d(b)) ||
+        !(rv_fnorm_d(c) || rv_fzero_d(c)) || !__builtin_cpu_supports("fma"))
+        return 0;
+    uint32_t old, out, csr = rv_mxcsr_for(rm, &old);
+    double x = rv_as_d(a ^ ((uint64_t)np << 63)), y = rv_as_d(b);
+    double acc = rv_as_d(c ^ ((uint64_t)nc << 63));
+    __asm__ volatile("ldmxcsr %[n]\n\t"
+                     "vfmadd231sd %[y], %[x], %[acc]\n\t"
+                     "stmxcsr %[o]\n\t"
+                     "ldmxcsr %[old]"
+                     : [acc] "+x"(acc), [o] "=m"(out)
+                     : [x] "x"(x), [y] "x"(y), [n] "m"(csr), [old] "m"(old));
+    uint64_t rb = rv_d_bits(acc);
+    uint32_t fl = out & RV_MXCSR_FLAGS;
+    if ((fl & ~0x20u) || !(rv_fres_d(rb) || (rv_fzero_d(rb) && !fl)))
+        return 0;
+    if (fl)
+        *ff |= RV_FFLAG_NX;
+    *r = rb;
+    return 1;
+#else
+    return 0;
+#endif
+}
+
+static inline int rv_fast_fma_s(uint32_t *ff, int rm, uint64_t a64, uint64_t b64, uint64_t c64,
+                                int np, int nc, uint64_t *r)
+{
+#if RV_HAVE_FAST_FMA
+    uint32_t a = (uint32_t)a64, b = (uint32_t)b64, c = (uint32_t)c64;
+    if (rm == RV_RM_RMM || !(rv_fnorm_s(a) || rv_fzero_s(a)) || !(rv_fnorm_s(b) || rv_fzero_s(b)) ||
+        !(rv_fnorm_s(c) || rv_fzero_s(c)) || !__builtin_cpu_supports("fma"))
+        return 0;
+    uint32_t old, out, csr = rv_mxcsr_for(rm, &old);
+    float x = rv_as_f(a ^ ((uint32_t)np << 31)), y = rv_as_f(b);
+    float acc = rv_as_f(c ^ ((uint32_t)nc << 31));
+    __asm__ volatile("ldmxcsr %[n]\n\t"
+                     "vfmadd231ss %[y], %[x], %[acc]\n\t"
+                     "stmxcsr %[o]\n\t"
+                     "ldmxcsr %[old]"
+                     : [acc] "+x"(acc), [o] "=m"(out)
+                     : [x] "x"(x), [y] "x"(y), [n] "m"(csr), [old] "m"(old));
+    uint32_t rb = rv_f_bits(acc);
+    uint32_t fl = out & RV_MXCSR_FLAGS;
+    if ((fl & ~0x20u) || !(rv_fres_s(rb) || (rv_fzero_s(rb) && !fl)))
+        return 0;
+    if (fl)
+        *ff |= RV_FFLAG_NX;
+    *r = rb;
+    return 1;
+#else
+    return 0;
+#endif
+}
 
 /* ------------------------------------------------------------------ */
 /* Public entry points: single precision.                              */

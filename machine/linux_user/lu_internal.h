@@ -93,6 +93,13 @@ typedef struct LuProcess {
     uint64_t det_sleep_ns;       /* virtual time slept (deterministic mode) */
     int pid;
 
+    /* execve of a RISC-V program: lu_run replaces the process image */
+    bool exec_pending;
+    char *exec_path;             /* host path to load */
+    char *exec_fn;               /* path as the guest gave it */
+    char **exec_argv, **exec_envp;
+    int exec_argc;
+
     /* termination */
     bool exited;
     int exit_status;             /* valid once exited */
@@ -130,6 +137,10 @@ bool lu_prepare_host_write(LuProcess *p, uint64_t addr, uint64_t len);
 /* lu_syscall.c: handle the ecall at cpu->pc: advances pc past it first, so a
  * syscall that redirects the guest (rt_sigreturn, signal delivery) just sets pc. */
 void lu_syscall(LuProcess *p);
+
+/* lu_main.c: execve (in-process for RISC-V ELFs, host execve otherwise). */
+int64_t lu_sys_execve(LuProcess *p, uint64_t path, uint64_t argv, uint64_t envp);
+void lu_fill_random(LuProcess *p, void *buf, size_t len); /* lu_syscall.c */
 
 /* lu_signal.c */
 int64_t lu_sys_rt_sigaction(LuProcess *p, int sig, uint64_t act, uint64_t oact, uint64_t sz);

@@ -94,14 +94,20 @@ uint64_t lu_mmap_find_free(LuProcess *p, uint64_t len, uint64_t hint) {
     return 0;
 }
 
+/* Only pages marked MEM_PAGE_CODE hold TBs (core/exec.c marks them through
+ * the TB cache's page_code_changed hook), so only those are invalidated:
+ * tb_invalidate_range on a large range would flush the whole cache, and
+ * munmap of big malloc chunks is frequent. */
 void lu_invalidate_code(LuProcess *p, uint64_t addr, uint64_t len) {
     if (!p->cpu_ready || len == 0)
         return;
-    tb_invalidate_range(p->cpu.cs.tbs, addr, len);
     uint64_t end = lu_page_up(addr + len);
-    for (uint64_t a = addr & MEM_PAGE_MASK; a < end && a < LU_GUEST_LIMIT; a += MEM_PAGE_SIZE)
-        if (mem_page_flags(&p->mem, a) & MEM_PAGE_CODE)
+    for (uint64_t a = addr & MEM_PAGE_MASK; a < end && a < LU_GUEST_LIMIT; a += MEM_PAGE_SIZE) {
+        if (mem_page_flags(&p->mem, a) & MEM_PAGE_CODE) {
+            tb_invalidate_page(p->cpu.cs.tbs, a);
             mem_unprotect_code_page(&p->mem, a);
+        }
+    }
 }
 
 bool lu_prepare_host_write(LuProcess *p, uint64_t addr, uint64_t len) {

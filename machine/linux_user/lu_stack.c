@@ -30,8 +30,6 @@ enum {
 #define LU_HWCAP_RV64GC \
     (LU_HWCAP('I') | LU_HWCAP('M') | LU_HWCAP('A') | LU_HWCAP('F') | LU_HWCAP('D') | LU_HWCAP('C'))
 
-void lu_fill_random(LuProcess *p, void *buf, size_t len); /* lu_syscall.c */
-
 /* Push a string below *sp; returns its guest address (0 on failure). */
 static uint64_t lu_push_str(LuProcess *p, uint64_t *sp, const char *s) {
     size_t n = strlen(s) + 1;

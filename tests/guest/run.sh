@@ -67,12 +67,15 @@ signals.segv_read   | signals.c        | static         | O2    | no  | segv_rea
 signals.segv_handled| signals.c        | static dynamic | O2    | yes | segv_handled
 signals.ill         | signals.c        | static dynamic | O2    | no  | ill
 signals.ill_csr     | signals.c        | static         | O2    | no  | ill_csr
-signals.ill_handled | signals.c        | static         | O0 O2 | yes | ill_handled
+signals.ill_frm     | signals.c        | static         | O2    | no  | ill_frm
+signals.ill_handled | signals.c        | static dynamic | O0 O2 | yes | ill_handled
 signals.abort       | signals.c        | static dynamic | O2    | no  | abort
 signals.ebreak      | signals.c        | static         | O2    | no  | ebreak
+signals.c_ebreak    | signals.c        | static         | O2    | no  | c_ebreak
+signals.amo_misalign| signals.c        | static         | O2    | no  | amo_misaligned
 signals.kill        | signals.c        | static         | O2    | no  | kill
 signals.raise       | signals.c        | static         | O2    | yes | raise_handled
-insn_coverage       | insn_coverage.c,insn_coverage_rvc.S | static dynamic | O2 | yes |
+insn_coverage       | insn_coverage.c | static dynamic | O2 | yes |
 '
 
 usage() {

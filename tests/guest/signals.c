@@ -1,4 +1,4 @@
-/* signals.c — fatal signals: `signals segv|segv_handled|ill|ill_handled|abort|fpe|bus`.
+/* signals.c — fatal and handled signals: `signals MODE` (see main).
  *
  * The unhandled modes must end the process by that signal (qemu-riscv64
  * re-raises it on itself, so the runner compares the wait status); the
@@ -35,19 +35,26 @@ static void install(int sig)
     sigaction(sig, &sa, NULL);
 }
 
-static void illegal(void)
-{
-    /* An all-zero 16-bit parcel is defined to be illegal. */
-    asm volatile(".2byte 0x0000");
-}
-
-static void illegal32(void)
-{
-    /* A CSR the user cannot access: mstatus. */
-    unsigned long v;
-    asm volatile("csrr %0, mstatus" : "=r"(v));
-    (void)v;
-}
+/* Illegal instructions as standalone functions, so that si_addr (the pc
+ * of the faulting instruction) can be compared with the function address. */
+asm(".pushsection .text\n"
+    ".globl sig_illegal16\n"
+    "sig_illegal16:\n"
+    "    .2byte 0x0000\n"          /* an all-zero parcel is defined illegal */
+    "    ret\n"
+    ".globl sig_illegal_csr\n"
+    "sig_illegal_csr:\n"
+    "    csrr a0, mstatus\n"       /* a machine-mode CSR from user mode */
+    "    ret\n"
+    ".globl sig_illegal_frm\n"
+    "sig_illegal_frm:\n"
+    "    fsrmi 5\n"                /* reserved rounding mode in frm ... */
+    "    fadd.d fa0, fa0, fa0, dyn\n" /* ... makes a dyn-rm op illegal */
+    "    ret\n"
+    ".popsection\n");
+void sig_illegal16(void);
+void sig_illegal_csr(void);
+void sig_illegal_frm(void);
 
 int main(int argc, char **argv)
 {
@@ -55,10 +62,10 @@ int main(int argc, char **argv)
     printf("mode %s\n", mode);
     fflush(stdout);
     if (strcmp(mode, "segv") == 0) {
-        volatile int *p = (int *)16;
+        volatile int *volatile p = (int *)16;
         *p = 1;
     } else if (strcmp(mode, "segv_read") == 0) {
-        volatile int *p = (int *)0xdead0000;
+        volatile int *volatile p = (int *)0xdead0000;
         printf("%d\n", *p);
     } else if (strcmp(mode, "segv_handled") == 0) {
         install(SIGSEGV);
@@ -82,21 +89,36 @@ int main(int argc, char **argv)
             *(volatile char *)expect_addr = 3;
         printf("read-only page still reads %d\n", page[4095]);
     } else if (strcmp(mode, "ill") == 0) {
-        illegal();
+        sig_illegal16();
     } else if (strcmp(mode, "ill_csr") == 0) {
-        illegal32();
+        sig_illegal_csr();
+    } else if (strcmp(mode, "ill_frm") == 0) {
+        sig_illegal_frm();
     } else if (strcmp(mode, "ill_handled") == 0) {
         install(SIGILL);
-        expect_addr = (uintptr_t)illegal;
+        expect_addr = (uintptr_t)sig_illegal16;
         for (int i = 0; i < 2; i++)
             if (sigsetjmp(back, 1) == 0)
-                illegal();
+                sig_illegal16();
+        expect_addr = (uintptr_t)sig_illegal_csr;
         if (sigsetjmp(back, 1) == 0)
-            illegal32();
+            sig_illegal_csr();
+        expect_addr = (uintptr_t)sig_illegal_frm + 4;
+        if (sigsetjmp(back, 1) == 0)
+            sig_illegal_frm();
+        asm volatile("fsrmi 0");
     } else if (strcmp(mode, "abort") == 0) {
         abort();
     } else if (strcmp(mode, "ebreak") == 0) {
-        asm volatile("ebreak");
+        asm volatile(".option push\n\t.option norvc\n\tebreak\n\t.option pop");
+    } else if (strcmp(mode, "c_ebreak") == 0) {
+        asm volatile("c.ebreak");
+    } else if (strcmp(mode, "amo_misaligned") == 0) {
+        static uint64_t words[2];
+        uint64_t old;
+        asm volatile("amoadd.d %0, %2, (%1)" : "=r"(old) : "r"((char *)words + 4), "r"(1L)
+                     : "memory");
+        printf("%lu\n", (unsigned long)old);
     } else if (strcmp(mode, "kill") == 0) {
         kill(getpid(), SIGTERM);
     } else if (strcmp(mode, "raise_handled") == 0) {
