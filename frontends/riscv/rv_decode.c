@@ -600,6 +600,55 @@ static bool rv_decode_q2(uint32_t c, RvInsn *o)
     }
 }
 
+/* Operand fields each format uses.  rv_decode zeroes the others, so an
+ * RvInsn is canonical: c.lw and the lw it expands to differ only in len
+ * and raw, and no field carries stray immediate or funct bits. */
+enum { RV_F_RD = 1, RV_F_RS1 = 2, RV_F_RS2 = 4, RV_F_RS3 = 8, RV_F_RM = 16 };
+static const uint8_t rv_fmt_fields[] = {
+    [RV_FMT_NONE] = 0,
+    [RV_FMT_R] = RV_F_RD | RV_F_RS1 | RV_F_RS2,
+    [RV_FMT_I] = RV_F_RD | RV_F_RS1,
+    [RV_FMT_SHIFT] = RV_F_RD | RV_F_RS1,
+    [RV_FMT_U] = RV_F_RD,
+    [RV_FMT_J] = RV_F_RD,
+    [RV_FMT_JALR] = RV_F_RD | RV_F_RS1,
+    [RV_FMT_B] = RV_F_RS1 | RV_F_RS2,
+    [RV_FMT_LOAD] = RV_F_RD | RV_F_RS1,
+    [RV_FMT_STORE] = RV_F_RS1 | RV_F_RS2,
+    [RV_FMT_FLOAD] = RV_F_RD | RV_F_RS1,
+    [RV_FMT_FSTORE] = RV_F_RS1 | RV_F_RS2,
+    [RV_FMT_FENCE] = 0,
+    [RV_FMT_CSR] = RV_F_RD | RV_F_RS1,
+    [RV_FMT_CSRI] = RV_F_RD | RV_F_RS1,
+    [RV_FMT_LR] = RV_F_RD | RV_F_RS1 | RV_F_RM,
+    [RV_FMT_AMO] = RV_F_RD | RV_F_RS1 | RV_F_RS2 | RV_F_RM,
+    [RV_FMT_FR4] = RV_F_RD | RV_F_RS1 | RV_F_RS2 | RV_F_RS3 | RV_F_RM,
+    [RV_FMT_FR_RM] = RV_F_RD | RV_F_RS1 | RV_F_RS2 | RV_F_RM,
+    [RV_FMT_FR] = RV_F_RD | RV_F_RS1 | RV_F_RS2,
+    [RV_FMT_FF_RM] = RV_F_RD | RV_F_RS1 | RV_F_RM,
+    [RV_FMT_FF_RM0] = RV_F_RD | RV_F_RS1 | RV_F_RM,
+    [RV_FMT_XF_RM] = RV_F_RD | RV_F_RS1 | RV_F_RM,
+    [RV_FMT_XF] = RV_F_RD | RV_F_RS1,
+    [RV_FMT_FX_RM] = RV_F_RD | RV_F_RS1 | RV_F_RM,
+    [RV_FMT_FX_RM0] = RV_F_RD | RV_F_RS1 | RV_F_RM,
+    [RV_FMT_FX] = RV_F_RD | RV_F_RS1,
+    [RV_FMT_FCMP] = RV_F_RD | RV_F_RS1 | RV_F_RS2,
+    [RV_FMT_SFENCE] = RV_F_RS1 | RV_F_RS2,
+};
+
+static inline bool rv_canon(bool ok, RvInsn *o)
+{
+    if (ok) {
+        uint8_t f = rv_fmt_fields[rv_op_fmts[o->op]];
+        if (!(f & RV_F_RD)) o->rd = 0;
+        if (!(f & RV_F_RS1)) o->rs1 = 0;
+        if (!(f & RV_F_RS2)) o->rs2 = 0;
+        if (!(f & RV_F_RS3)) o->rs3 = 0;
+        if (!(f & RV_F_RM)) o->rm = 0;
+    }
+    return ok;
+}
+
 bool rv_decode(uint32_t raw, RvInsn *out)
 {
     out->op = 0;
@@ -610,18 +659,18 @@ bool rv_decode(uint32_t raw, RvInsn *out)
     case 0:
         out->len = 2;
         out->raw = raw & 0xffff;
-        return rv_decode_q0(out->raw, out);
+        return rv_canon(rv_decode_q0(out->raw, out), out);
     case 1:
         out->len = 2;
         out->raw = raw & 0xffff;
-        return rv_decode_q1(out->raw, out);
+        return rv_canon(rv_decode_q1(out->raw, out), out);
     case 2:
         out->len = 2;
         out->raw = raw & 0xffff;
-        return rv_decode_q2(out->raw, out);
+        return rv_canon(rv_decode_q2(out->raw, out), out);
     default:
         out->len = 4;
         out->raw = raw;
-        return rv_decode32(raw, out);
+        return rv_canon(rv_decode32(raw, out), out);
     }
 }

@@ -15,6 +15,8 @@
  *   fence                           raw[31:20] (fm, pred, succ)
  *   ecall/ebreak/mret/sret/wfi      0
  * rm: FP rounding-mode field (raw[14:12]) for FP ops; aq<<1|rl for A ops.
+ * Fields an instruction's format does not use (see RvFmt) are zero, so a
+ * compressed insn and its 32-bit expansion differ only in len and raw.
  */
 #ifndef VPLAT_RV_DECODE_H
 #define VPLAT_RV_DECODE_H

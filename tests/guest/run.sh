@@ -4,6 +4,9 @@
 #
 #   run.sh [--vplat PATH] [--jit MODE ...] [--filter REGEX] [--keep] [-j N]
 #
+# -j N runs N compilers / test rows at once (default: nproc); --keep keeps
+# the work dir (binaries, every stdout/stderr/exit status) for debugging.
+#
 # For every program in TESTS below x link mode (static, dynamic) x -O level
 # the program is compiled once into a temp dir ($TEST_TMPDIR if set), run
 # once under qemu-riscv64 to produce the reference stdout / stderr / exit
@@ -36,6 +39,8 @@ CFLAGS_COMMON="-Wall -g0"
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$HERE/../.." && pwd)
 VPLAT="$REPO/bazel-bin/vplat"
+# //:vplat is an alias of //machine:vplat, so the file may only exist there.
+[ -e "$VPLAT" ] || [ ! -e "$REPO/bazel-bin/machine/vplat" ] || VPLAT="$REPO/bazel-bin/machine/vplat"
 
 # The test table.  One line per run:
 #   name | sources (comma list, in this dir) | link modes | -O levels | stderr? | args
@@ -213,35 +218,55 @@ compare() {
     return 1
 }
 
+# run_test INDEX — one table row: the qemu reference, then each JIT mode.
+# Writes its report to $WORK/res/INDEX.txt and the counts to INDEX.count.
+run_test() {
+    local i=$1 name=${T_NAME[$1]} bin=${T_BIN[$1]} link=${T_LINK[$1]} opt=${T_OPT[$1]}
+    local variant="$link-$opt" exe="$WORK/bin/${T_BIN[$1]}" p=0 f=0 jit ref got
+    local -a ldopt=()
+    [ "$link" = dynamic ] && ldopt=(-L "$SYSROOT")
+    {
+        if [ ! -x "$exe" ]; then
+            for jit in $JIT_MODES; do
+                echo "FAIL $name/$variant/$jit"
+                echo "  build failed:"
+                head -n 10 "$exe.log" 2>/dev/null | sed 's/^/    /'
+                f=$((f + 1))
+            done
+        else
+            ref="$WORK/out/$name-$variant.qemu"
+            run_guest "$ref" "${T_ARGS[$i]}" "$(command -v "$QEMU")" "${ldopt[@]}" "$exe"
+            for jit in $JIT_MODES; do
+                [ -z "$FILTER" ] || printf '%s\n' "$name/$variant/$jit" | grep -Eq -- "$FILTER" || continue
+                got="$WORK/out/$name-$variant.vplat-$jit"
+                run_guest "$got" "${T_ARGS[$i]}" "$VPLAT" user "--jit=$jit" "${ldopt[@]}" "$exe"
+                if compare "$name/$variant/$jit" "$ref" "$got" "${T_ERR[$i]}"; then
+                    p=$((p + 1))
+                else
+                    f=$((f + 1))
+                fi
+            done
+        fi
+    } >"$WORK/res/$i.txt"
+    echo "$p $f" >"$WORK/res/$i.count"
+}
+
+# Run the rows $JOBS at a time; print the reports in table order.
+mkdir -p "$WORK/res"
+running=0
+for i in "${!T_NAME[@]}"; do
+    run_test "$i" &
+    running=$((running + 1))
+    if [ $running -ge "$JOBS" ]; then wait -n; running=$((running - 1)); fi
+done
+wait
 passed=0
 failed=0
 for i in "${!T_NAME[@]}"; do
-    name=${T_NAME[$i]}; bin=${T_BIN[$i]}; link=${T_LINK[$i]}; opt=${T_OPT[$i]}
-    variant="$link-$opt"
-    exe="$WORK/bin/$bin"
-    ldopt=()
-    [ "$link" = dynamic ] && ldopt=(-L "$SYSROOT")
-    if [ ! -x "$exe" ]; then
-        for jit in $JIT_MODES; do
-            echo "FAIL $name/$variant/$jit"
-            echo "  build failed:"
-            head -n 10 "$exe.log" 2>/dev/null | sed 's/^/    /'
-            failed=$((failed + 1))
-        done
-        continue
-    fi
-    ref="$WORK/out/$name-$variant.qemu"
-    run_guest "$ref" "${T_ARGS[$i]}" "$(command -v "$QEMU")" "${ldopt[@]}" "$exe"
-    for jit in $JIT_MODES; do
-        [ -z "$FILTER" ] || printf '%s\n' "$name/$variant/$jit" | grep -Eq -- "$FILTER" || continue
-        got="$WORK/out/$name-$variant.vplat-$jit"
-        run_guest "$got" "${T_ARGS[$i]}" "$VPLAT" user "--jit=$jit" "${ldopt[@]}" "$exe"
-        if compare "$name/$variant/$jit" "$ref" "$got" "${T_ERR[$i]}"; then
-            passed=$((passed + 1))
-        else
-            failed=$((failed + 1))
-        fi
-    done
+    cat "$WORK/res/$i.txt"
+    read -r p f <"$WORK/res/$i.count" || { p=0; f=1; echo "FAIL ${T_NAME[$i]}: runner error"; }
+    passed=$((passed + p))
+    failed=$((failed + f))
 done
 
 echo "$passed passed, $failed failed"

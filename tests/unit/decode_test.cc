@@ -95,7 +95,7 @@ TEST(RvDecodeTable, NamesMatchEnum) {
     for (int i = 0; i < RV_OP_COUNT; i++) {
         ASSERT_NE(rv_op_names[i], nullptr) << i;
         EXPECT_TRUE(seen.insert(rv_op_names[i]).second) << rv_op_names[i];
-        EXPECT_EQ(std::string(rv_op_names[i]).find("c."), std::string::npos);
+        EXPECT_NE(std::string(rv_op_names[i]).rfind("c.", 0), 0u) << rv_op_names[i];  // no c.* names
     }
     EXPECT_STREQ(rv_op_names[RV_OP_add], "add");
     EXPECT_STREQ(rv_op_names[RV_OP_fadd_s], "fadd.s");
@@ -430,7 +430,7 @@ TEST(RvDecode32, FloatMisc) {
     EXPECT_FALSE(Legal(EncR(0x78, 0, 1, 1, 2, kOpFp)));
     EXPECT_FALSE(Legal(EncR(0x79, 2, 1, 0, 2, kOpFp)));
     // unassigned OP-FP funct7s
-    for (uint32_t f7 : {0x08u, 0x0cu, 0x18u, 0x1cu, 0x24u, 0x28u, 0x30u, 0x7cu, 0x7du, 0x7fu})
+    for (uint32_t f7 : {0x40u, 0x48u, 0x18u, 0x1cu, 0x24u, 0x28u, 0x30u, 0x7cu, 0x7du, 0x7fu})
         EXPECT_FALSE(Legal(EncR(f7, 0, 1, 0, 2, kOpFp))) << f7;
 }
 
@@ -657,7 +657,6 @@ TEST(RvDecode16, ReservedAndHints) {
     EXPECT_FALSE(Legal(0x001c));
     EXPECT_FALSE(Legal(0x6101));      // c.addi16sp imm = 0
     EXPECT_FALSE(Legal(0x6081));      // c.lui ra,0
-    EXPECT_FALSE(Legal(0x7081) && false);
     EXPECT_TRUE(Legal(0x7081));       // c.lui ra,0xfffe0 (nzimm[17] set) is fine
     EXPECT_FALSE(Legal(0x4002));      // c.lwsp rd = 0
     EXPECT_FALSE(Legal(0x6002));      // c.ldsp rd = 0
@@ -686,6 +685,39 @@ TEST(RvDecode16, ReservedAndHints) {
     EXPECT_EQ(in.rd, 10);
     EXPECT_EQ(in.imm, 0);
     EXPECT_OP(MustDecode(0x8101), srli);  // c.srli s0,0 (srli64 hint)
+}
+
+// A compressed insn and its base expansion give the same RvInsn (but len/raw).
+TEST(RvDecode, CanonicalFields) {
+    struct { uint32_t c, base; } pairs[] = {
+        {2u << 13 | 7u << 10 | 1u << 7 | 1u << 6 | 4u << 2, EncI(124, 9, 2, 12, kLoad)},  // c.lw
+        {0x1141, EncI(-16, 2, 0, 2, kOpImm)},                                              // c.addi
+        {0xe406, EncS(8, 1, 2, 3, kStore)},                                                // c.sdsp
+        {0x8082, EncI(0, 1, 0, 0, 0x67)},                                                  // c.jr ra
+        {0x852e, EncR(0, 11, 0, 0, 10, kOp)},                                              // c.mv
+        {0x9002, 0x00100073},                                                              // c.ebreak
+        {6u << 13 | 5u << 7 | 1u << 12 | 1, EncB(-256, 0, 13, 0)},                         // c.beqz
+        {1u << 12 | 31u << 7 | 31u << 2 | 2, EncR(0x01, 31, 31, 1, 31, kOpImm)},           // c.slli t6,63
+    };
+    for (auto &p : pairs) {
+        RvInsn a = MustDecode(p.c), b = MustDecode(p.base);
+        EXPECT_EQ(a.op, b.op) << std::hex << p.c;
+        EXPECT_EQ(a.rd, b.rd) << std::hex << p.c;
+        EXPECT_EQ(a.rs1, b.rs1) << std::hex << p.c;
+        EXPECT_EQ(a.rs2, b.rs2) << std::hex << p.c;
+        EXPECT_EQ(a.rs3, b.rs3);
+        EXPECT_EQ(a.rm, b.rm) << std::hex << p.c;
+        EXPECT_EQ(a.imm, b.imm) << std::hex << p.c;
+        EXPECT_EQ(a.len, 2);
+        EXPECT_EQ(b.len, 4);
+    }
+    RvInsn in = MustDecode(EncI(-1, 3, 3, 4, kLoad));  // ld: imm bits must not leak into rs2/rm
+    EXPECT_EQ(in.rs2, 0);
+    EXPECT_EQ(in.rm, 0);
+    in = MustDecode(0x0ff5a00f | 0);  // fence with rd/rs1 bits set: ignored
+    EXPECT_OP(in, fence);
+    EXPECT_EQ(in.rs1, 0);
+    EXPECT_EQ(in.imm, 0x0ff);
 }
 
 TEST(RvDecode, LenAndRawAlwaysSet) {
