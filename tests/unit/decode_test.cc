@@ -690,7 +690,7 @@ TEST(RvDecode16, ReservedAndHints) {
 // A compressed insn and its base expansion give the same RvInsn (but len/raw).
 TEST(RvDecode, CanonicalFields) {
     struct { uint32_t c, base; } pairs[] = {
-        {2u << 13 | 7u << 10 | 1u << 7 | 1u << 6 | 4u << 2, EncI(124, 9, 2, 12, kLoad)},  // c.lw
+        {2u << 13 | 7u << 10 | 1u << 7 | 1u << 6 | 4u << 2, EncI(60, 9, 2, 12, kLoad)},   // c.lw
         {0x1141, EncI(-16, 2, 0, 2, kOpImm)},                                              // c.addi
         {0xe406, EncS(8, 1, 2, 3, kStore)},                                                // c.sdsp
         {0x8082, EncI(0, 1, 0, 0, 0x67)},                                                  // c.jr ra
@@ -714,7 +714,7 @@ TEST(RvDecode, CanonicalFields) {
     RvInsn in = MustDecode(EncI(-1, 3, 3, 4, kLoad));  // ld: imm bits must not leak into rs2/rm
     EXPECT_EQ(in.rs2, 0);
     EXPECT_EQ(in.rm, 0);
-    in = MustDecode(0x0ff5a00f | 0);  // fence with rd/rs1 bits set: ignored
+    in = MustDecode(EncI(0x0ff, 11, 0, 1, 0x0f));  // fence with rd/rs1 set: ignored
     EXPECT_OP(in, fence);
     EXPECT_EQ(in.rs1, 0);
     EXPECT_EQ(in.imm, 0x0ff);
