@@ -378,6 +378,28 @@ def markdown_table(configs, modes, results, cols, geo):
     return "\n".join(lines)
 
 
+def spread(res, config):
+    """Run-to-run spread of one configuration: (max - min) / median."""
+    t = res["times"].get(config) or []
+    med = res["median"].get(config)
+    return (max(t) - min(t)) / med if len(t) > 1 and med else None
+
+
+def spread_note(results):
+    """Worst run-to-run spread per configuration, to judge the noise."""
+    worst = {}
+    for res in results:
+        for c in res["median"]:
+            sp = spread(res, c)
+            if sp is not None and (c not in worst or sp > worst[c][0]):
+                worst[c] = (sp, res["workload"])
+    if not worst:
+        return "One run per configuration: no run-to-run spread to report."
+    parts = [f"{c} {sp * 100:.0f}% ({w})" for c, (sp, w) in worst.items()]
+    return ("Worst run-to-run spread, (max - min) / median, per configuration: "
+            + ", ".join(parts) + ".")
+
+
 def failure_notes(failures):
     if not failures:
         return ""
@@ -408,7 +430,8 @@ Machine:
 - native compiler: {info['native_gcc']}
 """
     if "vplat" in info:
-        md += f"- vplat: {info['vplat']}, commit {info['vplat_commit']}\n"
+        md += (f"- vplat: {info['vplat']}; repository HEAD {info['vplat_commit']} "
+               "(uncommitted changes are not recorded)\n")
     scale_txt = "the quick scale" if args.quick else "the default scale"
     md += "\n" + textwrap.fill(
         f"vplat modes: {mode_txt}. {args.runs} interleaved run(s) per workload and "
@@ -419,6 +442,8 @@ Machine:
         f"to read these numbers.", width=76) + f"""
 
 {table}
+
+{spread_note(results)}
 {failure_notes(failures)}
 """
     path.write_text(md)
@@ -509,6 +534,7 @@ def main(argv):
     table = markdown_table(configs, args.modes, results, cols, geo)
     print(table)
     print(LEGEND)
+    print(spread_note(results))
     notes = failure_notes(failures)
     if notes:
         print(notes)
@@ -522,6 +548,8 @@ def main(argv):
             "configs": configs,
             "workloads": [{k: v for k, v in r.items()} for r in results],
             "geomean": geo, "failures": failures,
+            "spread": {r["workload"]: {c: spread(r, c) for c in r["median"]}
+                       for r in results},
         }
         Path(args.json).parent.mkdir(parents=True, exist_ok=True)
         Path(args.json).write_text(json.dumps(doc, indent=2) + "\n")

@@ -15,6 +15,7 @@
     X(OUT_ASM, "out_asm", "show generated host code (JIT tiers)")          \
     X(EXEC, "exec", "show each block entered")                             \
     X(CPU, "cpu", "show the CPU state before each block")                  \
+    X(FPU, "fpu", "with cpu: include the floating-point registers")        \
     X(INT, "int", "show exceptions and interrupts")                        \
     X(UNIMP, "unimp", "show unimplemented features (e.g. syscalls)")       \
     X(GUEST_ERRORS, "guest_errors", "show guest misbehaviour")

@@ -20,6 +20,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "core/log.h"
 #include "frontends/riscv/rv_cpu.h"
 
 static const char *const rv_int_regnames[32] = {
@@ -57,5 +58,5 @@ static void rv_dump_state_flags(CpuState *cpu, FILE *out, bool fpu)
 
 void rv_dump_state(CpuState *cpu, FILE *out)
 {
-    rv_dump_state_flags(cpu, out, true);
+    rv_dump_state_flags(cpu, out, (cpu->log_mask & LOG_FPU) != 0);
 }

@@ -251,7 +251,6 @@ run_test() {
     echo "$p $f" >"$WORK/res/$i.count"
 }
 
-[ -n "${RUN_SH_DEBUG:-}" ] && echo "built in ${SECONDS}s" >&2
 # Run the rows $JOBS at a time; print the reports in table order.
 mkdir -p "$WORK/res"
 running=0

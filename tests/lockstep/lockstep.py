@@ -5,9 +5,9 @@ instruction at a time and report the first instruction where they differ.
 Both emulators log the register state before every instruction:
 
     qemu-riscv64 -singlestep -d cpu,fpu -D qemu.log PROG ARGS...
-    vplat user --singlestep -d cpu -D vplat.log PROG ARGS...
+    vplat user --singlestep -d cpu,fpu -D vplat.log PROG ARGS...
 
-(vplat's -d cpu prints what qemu prints for `-d cpu,fpu`; see
+(both print the same format; see
 frontends/riscv/rv_dump.c).  The logs are parsed as streams of states; a
 state starts at a `pc` entry and collects every following `name value`
 pair (x0/zero ... x31/t6, f0/ft0 ... f31/ft11, and any CSR lines a qemu
@@ -20,7 +20,8 @@ Usage:
     lockstep.py [options] --compare QLOG VLOG     compare two existing logs
 
 Options:
-    --vplat PATH        vplat binary (default: <repo>/bazel-bin/vplat)
+    --vplat PATH        vplat binary (default: <repo>/bazel-bin/vplat, else
+                        <repo>/bazel-bin/machine/vplat)
     --qemu PATH         qemu-riscv64 binary (default: from PATH)
     --max-insns N       compare at most N instructions
     --skip N            do not compare the first N states (e.g. the loader's
@@ -228,7 +229,7 @@ def run_both(args, workdir):
             os.unlink(p)
     runs = [
         ("qemu", [args.qemu, "-singlestep", "-d", "cpu,fpu", "-D", qlog, args.prog] + args.args),
-        ("vplat", [args.vplat, "user", "--singlestep", "-d", "cpu", "-D", vlog, args.prog] +
+        ("vplat", [args.vplat, "user", "--singlestep", "-d", "cpu,fpu", "-D", vlog, args.prog] +
          args.args),
     ]
     outputs = {}
@@ -258,7 +259,12 @@ def main():
     repo = os.path.abspath(os.path.join(here, "..", ".."))
     ap = argparse.ArgumentParser(
         description="Compare qemu-riscv64 and vplat instruction by instruction.")
-    ap.add_argument("--vplat", default=os.path.join(repo, "bazel-bin", "vplat"))
+    default_vplat = os.path.join(repo, "bazel-bin", "vplat")
+    if not os.path.exists(default_vplat):
+        # //:vplat is an alias of //machine:vplat.
+        alt = os.path.join(repo, "bazel-bin", "machine", "vplat")
+        default_vplat = alt if os.path.exists(alt) else default_vplat
+    ap.add_argument("--vplat", default=default_vplat)
     ap.add_argument("--qemu", default="qemu-riscv64")
     ap.add_argument("--max-insns", type=int, default=None)
     ap.add_argument("--skip", type=int, default=0)

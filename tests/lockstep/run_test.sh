@@ -22,6 +22,8 @@ set -u
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$HERE/../.." && pwd)
 VPLAT="$REPO/bazel-bin/vplat"
+# //:vplat is an alias of //machine:vplat, so the file may only exist there.
+[ -e "$VPLAT" ] || [ ! -e "$REPO/bazel-bin/machine/vplat" ] || VPLAT="$REPO/bazel-bin/machine/vplat"
 CC=riscv64-linux-gnu-gcc
 QEMU=qemu-riscv64
 PY=${PYTHON:-python3}
