@@ -122,6 +122,14 @@ def machine_info(args):
     return info
 
 
+def vplat_stamp(args):
+    try:
+        st = os.stat(args.vplat)
+        return (st.st_mtime_ns, st.st_size, st.st_ino)
+    except OSError:
+        return None
+
+
 def fmt_secs(t):
     return f"{t:.3f}" if t < 10 else f"{t:.2f}"
 
@@ -409,7 +417,7 @@ def failure_notes(failures):
     return "\n".join(out)
 
 
-def write_results_md(path, table, info, command, args, failures, when):
+def write_results_md(path, table, info, command, args, results, failures, when):
     mode_txt = ", ".join(f"`--jit={m}`" for m in args.modes) or "none (qemu and native only)"
     md = f"""# vplat benchmark results
 
@@ -432,6 +440,8 @@ Machine:
     if "vplat" in info:
         md += (f"- vplat: {info['vplat']}; repository HEAD {info['vplat_commit']} "
                "(uncommitted changes are not recorded)\n")
+    if "warning" in info:
+        md += f"\n**Warning: {info['warning']}.**\n"
     scale_txt = "the quick scale" if args.quick else "the default scale"
     md += "\n" + textwrap.fill(
         f"vplat modes: {mode_txt}. {args.runs} interleaved run(s) per workload and "
@@ -516,7 +526,13 @@ def main(argv):
                              "use --modes '' to measure only qemu and native")
         info = machine_info(args)
         when = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+        stamp_before = vplat_stamp(args)
         configs, results, failures = measure(args, workloads, binaries, progress)
+        if vplat_stamp(args) != stamp_before:
+            # Someone rebuilt vplat mid-run: timings mix two binaries.
+            info["warning"] = (f"{args.vplat} was rebuilt during the run; the timings "
+                               "mix two vplat builds and should be repeated")
+            sys.stderr.write(f"WARNING: {info['warning']}\n")
     except RunFailure as f:
         progress.clear()
         sys.stderr.write(f"\nBENCHMARK FAILED: {f}\nNo results were written.\n")
@@ -539,7 +555,7 @@ def main(argv):
     if notes:
         print(notes)
     if args.write_results:
-        write_results_md(RESULTS_MD, table, info, command, args, failures, when)
+        write_results_md(RESULTS_MD, table, info, command, args, results, failures, when)
         sys.stderr.write(f"wrote {RESULTS_MD}\n")
     if args.json:
         doc = {

@@ -28,6 +28,8 @@
 #define CPU_NORETURN _Noreturn
 #endif
 
+#define CPU_CUR_OP_INDEX_LIMIT 0x10000
+
 /* Interpreter value slots: globals first, then temp slots reused per block. */
 #define CPU_MAX_SLOTS 512
 
@@ -77,11 +79,17 @@ struct CpuState {
     uint64_t mem_limit;             /* guest addresses are [0, mem_limit) */
 
     const CpuArchOps *arch;
-    const ExecTier *tier;
+    const ExecTier *tier;           /* runs every TB first (the interpreter) */
+    const ExecTier *hot_tier;       /* NULL, or the JIT that hot TBs move to */
+    uint64_t promote_threshold;     /* executions before a TB moves to hot_tier */
+    void *hot_state;                /* hot_tier's per-CPU context (code buffer, ...) */
     TbCache *tbs;
     Stats stats;
 
-    /* execution control */
+    /* execution control.  Every tier checks insn_count < insn_limit at
+     * each TB entry (one compare); cpu_exec derives insn_limit from
+     * max_insns, and cpu_request_exit() drops it to 0. */
+    uint64_t insn_limit;
     volatile int exit_request;
     uint64_t max_insns;             /* 0 = unlimited */
     uint32_t tb_max_insns;          /* 1 in single-step mode */
@@ -89,18 +97,26 @@ struct CpuState {
     bool verify_ir;                 /* run ir_verify on every block (tests) */
     FILE *log;
 
+    size_t jit_code_size;           /* hot tier code buffer bytes (0: default) */
+    uint32_t exit_reason;           /* IR_EXIT_* of the last IR exit taken by native code */
+
     /* exception state, valid after CPU_EXIT_EXCEPTION */
     uint32_t exc_cause;
     uint64_t exc_tval;
     /* Maps CpuFaultKind to the frontend's cause numbers. */
     uint32_t fault_cause[3];
 
-    /* precise-exception bookkeeping for the interpreter */
-    const void *cur_op;             /* op that may fault, set before it runs */
+    /* precise-exception bookkeeping: before an op that may fault runs, the
+     * tier records it here — the interpreter the op's address, native code
+     * the guest instruction index + 1 (values below CPU_CUR_OP_INDEX_LIMIT) */
+    const void *cur_op;
     Tb *cur_tb;
     sigjmp_buf jmp_env;             /* helpers and fault handler long-jump here */
     bool jmp_valid;
 };
+
+/* Ask the CPU to return from cpu_exec at the next TB boundary (signal-safe). */
+void cpu_request_exit(CpuState *cpu);
 
 /* Raise a guest exception from a helper: never returns (long-jumps to the
  * execution loop, which restores the precise pc from cur_op). */

@@ -10,6 +10,8 @@
 #ifndef VPLAT_CORE_EXEC_H
 #define VPLAT_CORE_EXEC_H
 
+#include <stddef.h>
+
 #include "core/cpu.h"
 #include "core/tb.h"
 
@@ -39,12 +41,20 @@ typedef struct ExecTier {
     TbExit (*run)(CpuState *cpu, Tb *tb, bool chain);
     /* Which guest instruction of tb was executing when cpu->cur_op was set. */
     uint32_t (*fault_insn)(const Tb *tb, const void *cur_op);
+    /* Hot tiers only: per-CPU context, chaining, and the code buffer reset
+     * after a full flush (when prepare found the buffer full). */
+    bool (*init)(CpuState *cpu, char *err, size_t err_len);
+    void (*destroy)(CpuState *cpu);
+    void (*link)(void *cpu, Tb *from, uint32_t slot, Tb *to);
+    void (*reset)(CpuState *cpu);
 } ExecTier;
 
 /* Set up the core part of a CPU (TB cache, fault handling).  The frontend
  * calls this from its own init; the machine then picks the tier. */
 void cpu_core_init(CpuState *cpu, const CpuArchOps *arch, GuestMem *mem);
 void cpu_set_tier(CpuState *cpu, const ExecTier *tier);
+/* Promote TBs executed `threshold` times to `hot` (NULL: interpreter only). */
+bool cpu_set_hot_tier(CpuState *cpu, const ExecTier *hot, uint64_t threshold, char *err, size_t err_len);
 void cpu_core_destroy(CpuState *cpu);
 
 CpuExitReason cpu_exec(CpuState *cpu);

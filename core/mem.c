@@ -55,14 +55,14 @@ bool mem_init(GuestMem *m, uint64_t limit) {
     memset(m, 0, sizeof(*m));
     if (limit == 0 || (limit & ~MEM_PAGE_MASK))
         return false;
-    void *p = mmap(NULL, limit, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    void *p = mmap(NULL, limit + MEM_GUARD_SIZE, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     if (p == MAP_FAILED)
         return false;
     uint64_t pages = limit >> MEM_PAGE_BITS;
     m->l1_entries = (uint32_t)((pages + L2_ENTRIES - 1) >> L2_BITS);
     m->flags_l1 = calloc(m->l1_entries, sizeof(uint8_t *));
     if (!m->flags_l1) {
-        munmap(p, limit);
+        munmap(p, limit + MEM_GUARD_SIZE);
         return false;
     }
     m->base = p;
@@ -72,7 +72,7 @@ bool mem_init(GuestMem *m, uint64_t limit) {
 
 void mem_destroy(GuestMem *m) {
     if (m->base)
-        munmap(m->base, m->limit);
+        munmap(m->base, m->limit + MEM_GUARD_SIZE);
     if (m->flags_l1) {
         for (uint32_t i = 0; i < m->l1_entries; i++)
             free(m->flags_l1[i]);

@@ -23,6 +23,9 @@
 #define MEM_PAGE_BITS 12
 #define MEM_PAGE_SIZE ((uint64_t)1 << MEM_PAGE_BITS)
 #define MEM_PAGE_MASK (~(MEM_PAGE_SIZE - 1))
+/* Inaccessible bytes reserved after `limit`: a tier may check only that an
+ * access starts below limit; its last bytes then fault in the guard. */
+#define MEM_GUARD_SIZE ((uint64_t)1 << 16)
 
 enum {
     MEM_PAGE_READ  = 1u << 0,

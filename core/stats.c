@@ -19,4 +19,11 @@ void stats_print(const Stats *s, uint64_t insns, FILE *out) {
     fprintf(out, "  jump-cache hits (indirect)  %" PRIu64 "\n", s->jmp_cache_hits);
     fprintf(out, "  chain links made            %" PRIu64 "\n", s->chain_links);
     fprintf(out, "  code-page write faults      %" PRIu64 "\n", s->smc_faults);
+    if (s->tbs_promoted) {
+        fprintf(out, "  TBs promoted to native      %" PRIu64 "\n", s->tbs_promoted);
+        fprintf(out, "  native code generation      %.3f ms (%.2f us/TB)\n", s->promote_ns / 1e6,
+                s->promote_ns / 1e3 / (double)s->tbs_promoted);
+        fprintf(out, "  native code bytes           %" PRIu64 "\n", s->native_code_bytes);
+        fprintf(out, "  native chain patches        %" PRIu64 "\n", s->chain_patches);
+    }
 }

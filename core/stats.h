@@ -16,6 +16,10 @@ typedef struct Stats {
     uint64_t jmp_cache_hits;
     uint64_t chain_links;           /* direct exits linked to a successor */
     uint64_t smc_faults;            /* writes caught on write-protected code pages */
+    uint64_t tbs_promoted;          /* TBs given hot-tier (native) code */
+    uint64_t promote_ns;            /* time spent generating hot-tier code */
+    uint64_t native_code_bytes;
+    uint64_t chain_patches;         /* native direct jumps patched */
 } Stats;
 
 void stats_print(const Stats *s, uint64_t insns_executed, FILE *out);

@@ -124,7 +124,10 @@ static void edge_remove(Tb *to, Tb *from, uint32_t slot) {
 void tb_link(TbCache *c, Tb *from, uint32_t slot, Tb *to) {
     if (from->invalid || to->invalid || slot > 1) return;
     if (from->exit_tb[slot] == to) return;
-    if (from->exit_tb[slot]) edge_remove(from->exit_tb[slot], from, slot);
+    if (from->exit_tb[slot]) {
+        edge_remove(from->exit_tb[slot], from, slot);
+        if (c->link_hook) c->link_hook(c->link_opaque, from, slot, NULL);
+    }
     if (to->n_incoming == to->cap_incoming) {
         to->cap_incoming = to->cap_incoming ? to->cap_incoming * 2 : 4;
         to->incoming = realloc(to->incoming, to->cap_incoming * sizeof(TbEdge));
@@ -132,6 +135,7 @@ void tb_link(TbCache *c, Tb *from, uint32_t slot, Tb *to) {
     }
     to->incoming[to->n_incoming++] = (TbEdge){from, slot};
     from->exit_tb[slot] = to;
+    if (c->link_hook) c->link_hook(c->link_opaque, from, slot, to);
     if (c->stats) c->stats->chain_links++;
 }
 
@@ -149,10 +153,17 @@ static void tb_kill(TbCache *c, Tb *tb) {
     c->n_tbs--;
     uint32_t j = tb_jmp_hash(tb->pc);
     if (c->jmp_cache[j] == tb) c->jmp_cache[j] = NULL;
-    for (uint32_t i = 0; i < tb->n_incoming; i++) tb->incoming[i].from->exit_tb[tb->incoming[i].slot] = NULL;
+    for (uint32_t i = 0; i < tb->n_incoming; i++) {
+        TbEdge e = tb->incoming[i];
+        e.from->exit_tb[e.slot] = NULL;
+        if (c->link_hook) c->link_hook(c->link_opaque, e.from, e.slot, NULL);
+    }
     tb->n_incoming = 0;
     for (uint32_t s = 0; s < 2; s++) {
-        if (tb->exit_tb[s]) edge_remove(tb->exit_tb[s], tb, s);
+        if (tb->exit_tb[s]) {
+            edge_remove(tb->exit_tb[s], tb, s);
+            if (c->link_hook) c->link_hook(c->link_opaque, tb, s, NULL);
+        }
         tb->exit_tb[s] = NULL;
     }
     tb->free_next = c->to_free;

@@ -45,6 +45,12 @@ struct Tb {
     uint16_t *op_insn;        /* per tier op: guest insn index it belongs to */
     uint64_t *insn_pc;        /* per guest insn index: its pc */
     uint64_t exec_count;
+    /* hot tier (jit-native) code; NULL until promoted */
+    void *native;
+    bool no_promote;          /* the hot tier cannot take this block: stay in tier 0 */
+    uint32_t native_size;
+    uint32_t native_jmp[2];   /* offset of each goto_tb's patchable rel32 */
+    uint32_t native_stub[2];  /* offset of each goto_tb's exit stub */
     /* chaining */
     Tb *exit_tb[2];
     uint64_t exit_pc[2];
@@ -76,6 +82,10 @@ struct TbCache {
     Tb *to_free;              /* invalidated, freed at the next safe point */
     uint64_t max_tbs;         /* flush everything past this many */
     void (*release_code)(Tb *tb);   /* the tier's release hook */
+    /* Called when exit `slot` of `from` is linked to `to` (to = NULL: unlinked),
+     * so a JIT can patch or restore its direct jump. */
+    void (*link_hook)(void *opaque, Tb *from, uint32_t slot, Tb *to);
+    void *link_opaque;
     struct Stats *stats;
     /* Called when a page gains or loses its last TB (user mode: write protection). */
     void (*page_code_changed)(void *opaque, uint64_t page, bool has_code);

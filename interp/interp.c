@@ -222,7 +222,8 @@ static TbExit interp_exec(CpuState *cpu, Tb *tb, bool chain, InterpOp *resolve, 
 #define JUMP(t) do { op = (t); goto *op->handler; } while (0)
 
 enter:
-    tb->exec_count++;
+    /* hot, or already promoted: let the loop run its native code */
+    if (UNLIKELY(tb->native != NULL || ++tb->exec_count == cpu->promote_threshold)) goto stop;
     cpu->insn_count += tb->n_insns;
     cpu->cur_tb = tb;
     op = (const InterpOp *)tb->code;
@@ -329,7 +330,7 @@ L_goto_tb: {
     cpu->pc = (uint64_t)op->imm;
     Tb *next = tb->exit_tb[slot];
     if (LIKELY(chain && next != NULL)) {
-        if (UNLIKELY(cpu->exit_request || (cpu->max_insns && cpu->insn_count >= cpu->max_insns))) goto stop;
+        if (UNLIKELY(cpu->insn_count >= cpu->insn_limit)) goto stop;
         tb = next;
         goto enter;
     }
@@ -345,7 +346,7 @@ L_goto_ptr: {
     if (LIKELY(chain)) {
         Tb *next = cpu->tbs->jmp_cache[tb_jmp_hash(pc)];
         if (next && next->pc == pc && next->flags == tb->flags) {
-            if (UNLIKELY(cpu->exit_request || (cpu->max_insns && cpu->insn_count >= cpu->max_insns))) goto stop;
+            if (UNLIKELY(cpu->insn_count >= cpu->insn_limit)) goto stop;
             cpu->stats.jmp_cache_hits++;
             tb = next;
             goto enter;

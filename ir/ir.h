@@ -173,6 +173,13 @@ void ir_pass_dead_code(IrBlock *b);         /* dead temps and dead global stores
 void ir_pass_legalize_imm(IrBlock *b);      /* at most src[1] is an immediate */
 void ir_optimize(IrBlock *b);
 
+/* Give every temp a slot in [first_slot, end_slot), reusing slots after a
+ * temp's last use (ir_slots.c).  slot_of and last_use have n_temps entries
+ * (last_use: index of the last insn reading the temp).  false if the block
+ * needs more slots than that at once. */
+bool ir_assign_temp_slots(const IrBlock *b, uint32_t first_slot, uint32_t end_slot, uint16_t *slot_of,
+                          uint32_t *last_use);
+
 /* Evaluate a pure op on constants (shared by folding and the interpreter's tests). */
 bool ir_eval_pure(IrOp op, uint64_t a, uint64_t b, uint64_t *out);
 

@@ -109,6 +109,13 @@ static void simplify_identity(IrInsn *in, uint64_t c) {
         if (c == 1) set_mov(in, in->src[0]);
         else if (c == 0) set_movi(in, 0);
         break;
+    case IR_addw: case IR_subw: case IR_shlw: case IR_shrw: case IR_sarw:
+        if ((in->op == IR_addw || in->op == IR_subw ? c : (c & 31)) == 0) {
+            in->op = IR_sext32; /* x op 0 on 32 bits: just the sign extension */
+            in->src[1] = in->src[2] = IR_VAL_NONE;
+            in->imm = 0;
+        }
+        break;
     default:
         break;
     }

@@ -16,23 +16,27 @@
 #include "core/exec.h"
 #include "core/log.h"
 #include "interp/interp.h"
+#include "jit-native/jitn.h"
 #include "machine/linux_user/lu.h"
 
 #define VPLAT_VERSION "0.1.0"
 
 extern char **environ;
 
+/* --jit modes: every mode starts in the interpreter; `hot` is where hot
+ * blocks go.  A mode whose backend is not built yet names what is missing. */
 typedef struct JitChoice {
     const char *name;
-    const ExecTier *tier;     /* NULL: not built yet */
-    const char *issue;
+    bool available;
+    const ExecTier *hot;
+    const char *missing;
 } JitChoice;
 
 static const JitChoice jit_choices[] = {
-    {"none", &interp_tier, NULL},
-    {"native", NULL, "the x86-64 backend (jit-native/) is not built yet"},
-    {"llvm", NULL, "the LLVM backend (jit-llvm/) is not built yet"},
-    {"tiered", NULL, "tiered execution needs the native and LLVM backends, which are not built yet"},
+    {"none", true, NULL, NULL},
+    {"native", true, &jitn_tier, NULL},
+    {"llvm", false, NULL, "the LLVM backend (jit-llvm/) is not built yet"},
+    {"tiered", false, NULL, "tiered execution needs the LLVM backend (jit-llvm/), which is not built yet"},
 };
 
 static void usage(FILE *out) {
@@ -44,6 +48,8 @@ static void usage(FILE *out) {
             "\n"
             "options:\n"
             "  --jit=MODE        execution tier: none (interpreter), native, llvm, tiered\n"
+            "  --jit-threshold N executions of a block before it is compiled (default 16)\n"
+            "  --jit-code-size N bytes of native code buffer (default 64M; full: flush)\n"
             "  -L PATH           sysroot for the ELF interpreter and its libraries\n"
             "                    (e.g. /usr/riscv64-linux-gnu)\n"
             "  -strace           log every system call\n"
@@ -79,6 +85,7 @@ static int cmd_user(int argc, char **argv) {
     cfg.log = stderr;
     cfg.tier = &interp_tier;
     const char *log_file = NULL;
+    bool threshold_set = false;
     int i = 0;
     for (; i < argc; i++) {
         const char *a = argv[i];
@@ -90,11 +97,11 @@ static int cmd_user(int argc, char **argv) {
             for (size_t k = 0; k < sizeof jit_choices / sizeof jit_choices[0]; k++)
                 if (!strcmp(jit_choices[k].name, mode)) c = &jit_choices[k];
             if (!c) return die_usage("unknown --jit mode '%s' (none, native, llvm, tiered)", mode);
-            if (!c->tier) {
-                fprintf(stderr, "vplat: --jit=%s: %s; use --jit=none\n", mode, c->issue);
+            if (!c->available) {
+                fprintf(stderr, "vplat: --jit=%s: %s; use --jit=none or --jit=native\n", mode, c->missing);
                 return 2;
             }
-            cfg.tier = c->tier;
+            cfg.hot_tier = c->hot;
         } else if (!strcmp(a, "-L")) {
             if (++i >= argc) return die_usage("%s needs a path", a);
             cfg.sysroot = argv[i];
@@ -116,6 +123,17 @@ static int cmd_user(int argc, char **argv) {
             cfg.verify_ir = true;
         } else if (!strcmp(a, "--deterministic")) {
             cfg.deterministic = true;
+        } else if (!strcmp(a, "--jit-threshold") || !strcmp(a, "--jit-code-size")) {
+            if (++i >= argc) return die_usage("%s needs a number", a);
+            uint64_t v;
+            if (!parse_u64(argv[i], &v)) return die_usage("not a number: '%s'", argv[i]);
+            if (a[6] == 't') {
+                cfg.jit_threshold = v;
+                threshold_set = true;
+            } else {
+                if (v < 65536 || v > ((uint64_t)1 << 31)) return die_usage("--jit-code-size must be 64K..2G, not '%s'", argv[i]);
+                cfg.jit_code_size = (size_t)v;
+            }
         } else if (!strcmp(a, "--max-insns") || !strcmp(a, "--seed")) {
             if (++i >= argc) return die_usage("%s needs a number", a);
             uint64_t v;
@@ -127,6 +145,7 @@ static int cmd_user(int argc, char **argv) {
         }
     }
     if (i >= argc) return die_usage("%s", "no program given");
+    if (!threshold_set) cfg.jit_threshold = JITN_DEFAULT_THRESHOLD;
     if (log_file) {
         cfg.log = fopen(log_file, "w");
         if (!cfg.log) {
@@ -150,7 +169,7 @@ int main(int argc, char **argv) {
         return 0;
     }
     if (!strcmp(argv[1], "--version")) {
-        printf("vplat %s (riscv64 user mode; tiers: none)\n", VPLAT_VERSION);
+        printf("vplat %s (riscv64 user mode; tiers: none, native)\n", VPLAT_VERSION);
         return 0;
     }
     if (!strcmp(argv[1], "user")) return cmd_user(argc - 2, argv + 2);

@@ -15,6 +15,8 @@ PACKAGES=(
   qemu-user
   # measuring
   hyperfine valgrind
+  # fuzzing (libFuzzer + ASan/UBSan runtimes; tests/fuzz/build_and_run.sh)
+  clang-19 libclang-rt-19-dev
 )
 
 missing=()

@@ -40,7 +40,10 @@ typedef struct LuConfig {
     uint64_t seed;             /* PRNG seed for deterministic mode */
     bool deterministic;        /* AT_RANDOM/getrandom from a PRNG seeded with seed, clocks
                                   from the instruction count */
-    const struct ExecTier *tier;  /* execution tier chosen by --jit (lead): cpu_set_tier(&cpu.cs, tier) */
+    const struct ExecTier *tier;  /* tier 0 (the interpreter): cpu_set_tier(&cpu.cs, tier) */
+    const struct ExecTier *hot_tier;  /* NULL, or the JIT hot blocks move to (--jit=native) */
+    uint64_t jit_threshold;       /* executions before promotion (--jit-threshold) */
+    size_t jit_code_size;         /* native code buffer bytes (--jit-code-size; 0 = default) */
     bool verify_ir;               /* cpu.cs.verify_ir: check every block's IR (tests) */
 } LuConfig;
 

@@ -243,3 +243,8 @@ bool lu_load_elf(LuProcess *p, const char *path, bool is_interp, uint64_t pie_ba
     close(fd);
     return ok;
 }
+
+bool lu_load_elf_fd(LuProcess *p, int fd, bool is_interp, uint64_t pie_base, LuImage *img,
+                    char *err, size_t errlen) {
+    return lu_load_fd(p, fd, is_interp, pie_base, img, err, errlen);
+}

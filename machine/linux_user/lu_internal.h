@@ -111,6 +111,11 @@ typedef struct LuProcess {
  * prints nothing, writes a reason to err and returns false. */
 bool lu_load_elf(LuProcess *p, const char *path, bool is_interp, uint64_t pie_base, LuImage *img,
                  char *err, size_t errlen);
+/* The same from an open file, without running anything: the loader's entry
+ * point for fuzzers and tests (tests/fuzz/fuzz_elf.c).  p needs only mem
+ * (mem_init) and the mmap layout (lu_mmap_init). */
+bool lu_load_elf_fd(LuProcess *p, int fd, bool is_interp, uint64_t pie_base, LuImage *img,
+                    char *err, size_t errlen);
 
 /* lu_stack.c: map the stack and build argc/argv/envp/auxv; returns sp (0 on failure). */
 uint64_t lu_setup_stack(LuProcess *p, int argc, char **argv, char **envp);

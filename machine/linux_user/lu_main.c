@@ -143,6 +143,14 @@ static int lu_process_run(LuProcess *p, const char *prog, const char *execfn, in
     p->cpu_ready = true;
     CpuState *cs = &p->cpu.cs;
     cpu_set_tier(cs, cfg->tier ? cfg->tier : &interp_tier);
+    cs->jit_code_size = cfg->jit_code_size;
+    if (cfg->hot_tier) {
+        char jerr[160];
+        if (!cpu_set_hot_tier(cs, cfg->hot_tier, cfg->jit_threshold, jerr, sizeof jerr)) {
+            fprintf(stderr, "vplat: %s\n", jerr);
+            return LU_EXIT_LOAD_ERROR;
+        }
+    }
     cs->verify_ir = cfg->verify_ir;
     cs->log = p->log;
     cs->log_mask = cfg->log_mask;

@@ -142,9 +142,12 @@ int64_t lu_sys_rt_sigaction(LuProcess *p, int sig, uint64_t act, uint64_t oact, 
         p->sigact[sig] = na;
         /* Signals from outside: an ignored one is ignored by vplat too, so
          * e.g. a guest that ignores SIGINT survives ^C.  The fault signals
-         * stay with core/exec.c's handler; SIGPIPE is always ignored by the
+         * stay with core/exec.c's handler, and SIGILL, SIGFPE and SIGABRT
+         * with core/crash.c's (raised by vplat's own host code, they are
+         * vplat bugs, never guest events); SIGPIPE is always ignored by the
          * host and re-raised for the guest on EPIPE (lu_main.c). */
-        if (sig != SIGSEGV && sig != SIGBUS && sig != SIGPIPE && sig < 32) {
+        if (sig != SIGSEGV && sig != SIGBUS && sig != SIGPIPE && sig != SIGILL && sig != SIGFPE &&
+            sig != SIGABRT && sig < 32) {
             struct sigaction sa;
             memset(&sa, 0, sizeof(sa));
             sa.sa_handler = na.handler == LU_SIG_IGN ? SIG_IGN : SIG_DFL;

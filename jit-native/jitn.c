@@ -1,0 +1,829 @@
+/* jitn.c — IR to x86-64 (tier 1), the code buffer, chaining.
+ *
+ * Calling convention of generated code
+ *   rbp = CpuState*, r12 = guest memory base, rsp 16-byte aligned.
+ *   rax, rcx, rdx are scratch and never hold values; every op computes
+ *   into rax and then moves the result to its destination's register.
+ *   rbx, r13-r15 (kept across helper calls) and rsi, rdi, r8-r11 hold
+ *   guest globals and temps, chosen per block by a local allocator that
+ *   evicts the value used furthest in the future.
+ *
+ * Entry and exit
+ *   enter(cpu, code) is a trampoline at the start of the buffer: it saves
+ *   the callee-saved registers and jumps to a TB.  A TB starts with the
+ *   budget check (insn_count < insn_limit, else exit STOP) and bumps
+ *   insn_count.  Every exit returns to the trampoline's epilogue with
+ *   rax = Tb* | kind (Tb is 16-byte aligned):
+ *       0/1  goto_tb slot not chained yet (cpu->pc set)
+ *       2    goto_ptr missed the jump cache (cpu->pc set)
+ *       3    IR exit: cpu->exit_reason, exc_cause, exc_tval, pc set
+ *       4    budget or exit request at TB entry (cpu->pc set)
+ *   A goto_tb is a `jmp rel32` (4-byte aligned field) that initially
+ *   reaches the exit stub right behind it; chaining patches the rel32 to the
+ *   successor's entry with one aligned store, unlinking restores it.
+ *
+ * Precise state
+ *   Before an op that may raise, dirty globals are written back and
+ *   cpu->cur_op is set to the guest insn index + 1; cpu->cur_tb is set at
+ *   TB entry.  Guest addresses are checked against mem_limit inline (the
+ *   guard pages after it catch the tail of a wide access); unmapped pages
+ *   fault in the host and come back through core/exec.c.
+ */
+#define _GNU_SOURCE
+#include "jit-native/jitn.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "core/host_disas.h"
+#include "core/log.h"
+#include "core/tb.h"
+#include "ir/ir_sem.h"
+#include "jit-native/x86_emit.h"
+
+#define OFF(f) ((int32_t)offsetof(CpuState, f))
+#define SLOT_OFF(slot) ((int32_t)(offsetof(CpuState, vals) + 8u * (slot)))
+
+enum { EXIT_CHAIN0 = 0, EXIT_CHAIN1 = 1, EXIT_LOOKUP = 2, EXIT_LOOP = 3, EXIT_STOP = 4, EXIT_KIND_MASK = 15 };
+
+typedef struct JitnState {
+    uint8_t *buf;
+    size_t size;
+    size_t used;
+    size_t after_trampoline;
+    size_t epilogue;                 /* offset of the trampoline's epilogue */
+    uint64_t (*enter)(CpuState *cpu, void *code);
+    FILE *perf_map;
+    HostDisas *disas;                /* -d out_asm */
+} JitnState;
+
+/* ---- helpers called from generated code ---------------------------------- */
+
+static void jitn_mem_fault(CpuState *cpu, uint64_t addr, uint64_t kind) {
+    cpu_raise(cpu, cpu->fault_cause[kind], addr);
+}
+
+typedef uint64_t (*Fn2)(uint64_t, uint64_t);
+static uint64_t c_mulhsu(uint64_t a, uint64_t b) { return ir_sem_mulhsu(a, b); }
+static uint64_t c_div(uint64_t a, uint64_t b) { return ir_sem_div(a, b); }
+static uint64_t c_divu(uint64_t a, uint64_t b) { return ir_sem_divu(a, b); }
+static uint64_t c_rem(uint64_t a, uint64_t b) { return ir_sem_rem(a, b); }
+static uint64_t c_remu(uint64_t a, uint64_t b) { return ir_sem_remu(a, b); }
+static uint64_t c_divw(uint64_t a, uint64_t b) { return ir_sem_divw(a, b); }
+static uint64_t c_divuw(uint64_t a, uint64_t b) { return ir_sem_divuw(a, b); }
+static uint64_t c_remw(uint64_t a, uint64_t b) { return ir_sem_remw(a, b); }
+static uint64_t c_remuw(uint64_t a, uint64_t b) { return ir_sem_remuw(a, b); }
+
+/* ---- register allocation ------------------------------------------------- */
+
+static const int8_t alloc_order[] = {X86_RBX, X86_R13, X86_R14, X86_R15, X86_RSI,
+                                     X86_RDI, X86_R8,  X86_R9,  X86_R10, X86_R11};
+#define N_ALLOC ((int)(sizeof alloc_order / sizeof alloc_order[0]))
+
+static bool caller_saved(int r) { return r == X86_RSI || r == X86_RDI || (r >= X86_R8 && r <= X86_R11); }
+
+typedef struct Fixup {
+    size_t at;       /* rel32 field */
+    uint32_t label;
+} Fixup;
+
+typedef struct FaultStub {
+    size_t at;       /* rel32 of the jcc */
+    uint32_t kind;   /* CpuFaultKind */
+} FaultStub;
+
+typedef struct Jc {
+    CpuState *cpu;
+    Tb *tb;
+    const IrBlock *b;
+    JitnState *js;
+    X86Buf x;
+    uint32_t ng, nv;
+    int8_t *reg_of;      /* per value: host register or -1 */
+    uint8_t *dirty;      /* per value: register newer than memory */
+    IrVal holder[16];    /* per host register */
+    uint16_t *slot_of;   /* per temp: memory home slot */
+    uint32_t *last_use;  /* per temp */
+    uint32_t cur;        /* index of the IR insn being lowered */
+    uint32_t cur_insn;   /* guest insn index */
+    size_t *label_at;
+    Fixup *fixups;
+    uint32_t n_fixups, cap_fixups;
+    FaultStub *faults;
+    uint32_t n_faults, cap_faults;
+} Jc;
+
+static int32_t home_off(const Jc *j, IrVal v) {
+    return v < j->ng ? SLOT_OFF(v) : SLOT_OFF(j->slot_of[v - j->ng]);
+}
+
+static void reg_free(Jc *j, int r) {
+    IrVal v = j->holder[r];
+    if (v != IR_VAL_NONE) j->reg_of[v] = -1;
+    j->holder[r] = IR_VAL_NONE;
+}
+
+/* Write a register's value home if memory is behind. */
+static void reg_writeback(Jc *j, int r) {
+    IrVal v = j->holder[r];
+    if (v == IR_VAL_NONE || !j->dirty[v]) return;
+    if (v >= j->ng && j->last_use[v - j->ng] < j->cur) { /* dead temp */
+        j->dirty[v] = 0;
+        return;
+    }
+    x86_store(&j->x, 8, r, X86_RBP, X86_NOREG, home_off(j, v));
+    j->dirty[v] = 0;
+}
+
+static uint32_t next_use(const Jc *j, IrVal v) {
+    const IrBlock *b = j->b;
+    uint32_t end = j->cur + 64 < b->n_insns ? j->cur + 64 : b->n_insns;
+    for (uint32_t i = j->cur; i < end; i++) {
+        const IrInsn *in = &b->insns[i];
+        if (in->src[0] == v || in->src[1] == v || in->src[2] == v) return i;
+    }
+    if (v >= j->ng && j->last_use[v - j->ng] < j->cur) return 0; /* dead temp: cheapest */
+    return UINT32_MAX;
+}
+
+static int reg_alloc(Jc *j) {
+    for (int k = 0; k < N_ALLOC; k++)
+        if (j->holder[alloc_order[k]] == IR_VAL_NONE) return alloc_order[k];
+    int best = alloc_order[0];
+    uint32_t best_use = 0;
+    bool first = true;
+    for (int k = 0; k < N_ALLOC; k++) {
+        int r = alloc_order[k];
+        uint32_t u = next_use(j, j->holder[r]);
+        if (u == 0) { best = r; break; }
+        if (first || u > best_use) {
+            best = r;
+            best_use = u;
+            first = false;
+        }
+    }
+    reg_writeback(j, best);
+    reg_free(j, best);
+    return best;
+}
+
+/* A register holding v (loaded from its home if needed). */
+static int use(Jc *j, IrVal v) {
+    if (j->reg_of[v] >= 0) return j->reg_of[v];
+    int r = reg_alloc(j);
+    x86_load(&j->x, X86_LD64, r, X86_RBP, X86_NOREG, home_off(j, v));
+    j->holder[r] = v;
+    j->reg_of[v] = (int8_t)r;
+    j->dirty[v] = 0;
+    return r;
+}
+
+/* rax = v (without caching v in a register if it is not in one). */
+static void load_rax(Jc *j, IrVal v) {
+    if (j->reg_of[v] >= 0) x86_mov_rr(&j->x, true, X86_RAX, j->reg_of[v]);
+    else if (v < j->ng) x86_mov_rr(&j->x, true, X86_RAX, use(j, v));
+    else x86_load(&j->x, X86_LD64, X86_RAX, X86_RBP, X86_NOREG, home_off(j, v));
+}
+
+/* dst = rax */
+static void def_rax(Jc *j, IrVal v) {
+    if (v == IR_VAL_NONE) return;
+    if (v < j->ng && (j->b->env->globals[v].flags & IR_GLOBAL_ZERO)) return;
+    if (v >= j->ng && j->last_use[v - j->ng] <= j->cur && j->reg_of[v] < 0) return; /* never read */
+    int r = j->reg_of[v] >= 0 ? j->reg_of[v] : reg_alloc(j);
+    x86_mov_rr(&j->x, true, r, X86_RAX);
+    j->holder[r] = v;
+    j->reg_of[v] = (int8_t)r;
+    j->dirty[v] = 1;
+}
+
+/* Is a result for v worth a register (not x0, not a temp nobody reads)? */
+static bool wants_reg(const Jc *j, IrVal v) {
+    if (v == IR_VAL_NONE) return false;
+    if (v < j->ng && (j->b->env->globals[v].flags & IR_GLOBAL_ZERO)) return false;
+    if (v >= j->ng && j->last_use[v - j->ng] <= j->cur && j->reg_of[v] < 0) return false;
+    return true;
+}
+
+/* The register that will receive v's new value (rax if it needs none).
+ * Call after the sources are in registers; finish with def_reg. */
+static int dst_reg(Jc *j, IrVal v) {
+    if (!wants_reg(j, v)) return X86_RAX;
+    return j->reg_of[v] >= 0 ? j->reg_of[v] : reg_alloc(j);
+}
+
+static void def_reg(Jc *j, IrVal v, int r) {
+    if (r == X86_RAX) return;
+    j->holder[r] = v;
+    j->reg_of[v] = (int8_t)r;
+    j->dirty[v] = 1;
+}
+
+static void sync_globals(Jc *j) {
+    for (int r = 0; r < 16; r++) {
+        IrVal v = j->holder[r];
+        if (v != IR_VAL_NONE && v < j->ng) reg_writeback(j, r);
+    }
+}
+
+static void forget_all(Jc *j) {
+    for (int r = 0; r < 16; r++) reg_free(j, r);
+}
+
+/* Free temps whose last use is the current insn. */
+static void release_dead(Jc *j) {
+    const IrInsn *in = &j->b->insns[j->cur];
+    for (int s = 0; s < 3; s++) {
+        IrVal v = in->src[s];
+        if (v == IR_VAL_NONE || v == IR_VAL_IMM || v < j->ng) continue;
+        if (j->last_use[v - j->ng] == j->cur && j->reg_of[v] >= 0) {
+            j->dirty[v] = 0;
+            reg_free(j, j->reg_of[v]);
+        }
+    }
+}
+
+/* Before a call: memory must hold every global (the callee may look), and
+ * caller-saved registers lose their contents. */
+static void before_call(Jc *j, bool callee_writes_globals) {
+    sync_globals(j);
+    for (int r = 0; r < 16; r++) {
+        IrVal v = j->holder[r];
+        if (v == IR_VAL_NONE) continue;
+        if (caller_saved(r)) {
+            if (v >= j->ng && j->last_use[v - j->ng] >= j->cur) {
+                x86_store(&j->x, 8, r, X86_RBP, X86_NOREG, home_off(j, v));
+                j->dirty[v] = 0;
+            }
+            reg_free(j, r);
+        } else if (callee_writes_globals && v < j->ng) {
+            reg_free(j, r);
+        }
+    }
+}
+
+/* Argument register `ar` = value v (after before_call). */
+static void arg_load(Jc *j, int ar, IrVal v) {
+    if (v == IR_VAL_NONE) return;
+    if (j->reg_of[v] >= 0) x86_mov_rr(&j->x, true, ar, j->reg_of[v]);
+    else x86_load(&j->x, X86_LD64, ar, X86_RBP, X86_NOREG, home_off(j, v));
+}
+
+static void call_abs(Jc *j, const void *fn) {
+    x86_mov_ri(&j->x, X86_RAX, (uint64_t)(uintptr_t)fn);
+    x86_call_reg(&j->x, X86_RAX);
+}
+
+static void record_insn(Jc *j) { x86_store_imm64(&j->x, X86_RBP, OFF(cur_op), (int32_t)(j->cur_insn + 1)); }
+
+static void add_fixup(Jc *j, size_t at, uint32_t label) {
+    if (j->n_fixups == j->cap_fixups) {
+        j->cap_fixups = j->cap_fixups ? 2 * j->cap_fixups : 16;
+        j->fixups = realloc(j->fixups, j->cap_fixups * sizeof(Fixup));
+        if (!j->fixups) abort();
+    }
+    j->fixups[j->n_fixups++] = (Fixup){at, label};
+}
+
+static void add_fault(Jc *j, size_t at, uint32_t kind) {
+    if (j->n_faults == j->cap_faults) {
+        j->cap_faults = j->cap_faults ? 2 * j->cap_faults : 16;
+        j->faults = realloc(j->faults, j->cap_faults * sizeof(FaultStub));
+        if (!j->faults) abort();
+    }
+    j->faults[j->n_faults++] = (FaultStub){at, kind};
+}
+
+static void jmp_epilogue(Jc *j, uint64_t kind) {
+    x86_mov_ri(&j->x, X86_RAX, (uint64_t)(uintptr_t)j->tb | kind);
+    size_t at = x86_jmp32(&j->x);
+    /* the buffer offset of the epilogue, relative to this block's start */
+    int64_t rel = (int64_t)j->js->epilogue - (int64_t)(j->js->used + at + 4);
+    int32_t r = (int32_t)rel;
+    if (!j->x.overflow) memcpy(j->x.start + at, &r, 4);
+}
+
+static void store_pc_imm(Jc *j, uint64_t pc) {
+    x86_mov_ri(&j->x, X86_RAX, pc);
+    x86_store(&j->x, 8, X86_RAX, X86_RBP, X86_NOREG, OFF(pc));
+}
+
+/* ---- lowering ------------------------------------------------------------ */
+
+static void second_operand_alu(Jc *j, X86Alu op, bool w, const IrInsn *in) {
+    if (in->src[1] == IR_VAL_IMM) {
+        if (x86_fits_i32(in->imm)) {
+            x86_alu_ri(&j->x, op, w, X86_RAX, (int32_t)in->imm);
+        } else {
+            x86_mov_ri(&j->x, X86_RCX, (uint64_t)in->imm);
+            x86_alu_rr(&j->x, op, w, X86_RAX, X86_RCX);
+        }
+    } else {
+        x86_alu_rr(&j->x, op, w, X86_RAX, use(j, in->src[1]));
+    }
+}
+
+/* rcx = second operand (register or immediate) */
+static void second_operand_rcx(Jc *j, const IrInsn *in) {
+    if (in->src[1] == IR_VAL_IMM) x86_mov_ri(&j->x, X86_RCX, (uint64_t)in->imm);
+    else x86_mov_rr(&j->x, true, X86_RCX, use(j, in->src[1]));
+}
+
+/* Operands of a two-input op, with the destination register chosen:
+ * ra, rb (or -1 for an immediate), rd.  rd may equal ra but never rb. */
+typedef struct Operands {
+    int ra, rb, rd;
+} Operands;
+
+static Operands operands(Jc *j, const IrInsn *in) {
+    Operands o;
+    o.ra = use(j, in->src[0]);
+    o.rb = in->src[1] == IR_VAL_IMM ? -1 : use(j, in->src[1]);
+    o.rd = dst_reg(j, in->dst);
+    if (o.rd == o.rb && o.rd != o.ra) o.rd = X86_RAX; /* d = a op d: compute aside */
+    return o;
+}
+
+/* Move the result to the destination's own register if it was computed aside. */
+static void finish(Jc *j, IrVal dst, int r) {
+    if (r == X86_RAX && wants_reg(j, dst)) {
+        int d = dst_reg(j, dst);
+        x86_mov_rr(&j->x, true, d, X86_RAX);
+        def_reg(j, dst, d);
+    } else {
+        def_reg(j, dst, r);
+    }
+}
+
+static void lower_alu(Jc *j, const IrInsn *in, X86Alu op, bool w) {
+    Operands o = operands(j, in);
+    if (o.rd != o.ra) x86_mov_rr(&j->x, true, o.rd, o.ra);
+    if (o.rb >= 0) {
+        x86_alu_rr(&j->x, op, w, o.rd, o.rb);
+    } else if (x86_fits_i32(in->imm)) {
+        x86_alu_ri(&j->x, op, w, o.rd, (int32_t)in->imm);
+    } else {
+        x86_mov_ri(&j->x, X86_RCX, (uint64_t)in->imm);
+        x86_alu_rr(&j->x, op, w, o.rd, X86_RCX);
+    }
+    if (!w) x86_movsxd(&j->x, o.rd, o.rd);
+    finish(j, in->dst, o.rd);
+}
+
+static void lower_shift(Jc *j, const IrInsn *in, X86Shift op, bool w) {
+    Operands o = operands(j, in);
+    if (o.rb >= 0) x86_mov_rr(&j->x, true, X86_RCX, o.rb);
+    if (o.rd != o.ra) x86_mov_rr(&j->x, true, o.rd, o.ra);
+    if (o.rb < 0) x86_shift_ri(&j->x, op, w, o.rd, (uint8_t)(in->imm & (w ? 63 : 31)));
+    else x86_shift_cl(&j->x, op, w, o.rd);
+    if (!w) x86_movsxd(&j->x, o.rd, o.rd);
+    finish(j, in->dst, o.rd);
+}
+
+static void lower_setcc(Jc *j, const IrInsn *in, X86Cond cc) {
+    Operands o = operands(j, in);
+    if (o.rb >= 0) {
+        x86_alu_rr(&j->x, X86_CMP, true, o.ra, o.rb);
+    } else if (x86_fits_i32(in->imm)) {
+        x86_alu_ri(&j->x, X86_CMP, true, o.ra, (int32_t)in->imm);
+    } else {
+        x86_mov_ri(&j->x, X86_RCX, (uint64_t)in->imm);
+        x86_alu_rr(&j->x, X86_CMP, true, o.ra, X86_RCX);
+    }
+    x86_setcc(&j->x, cc, o.rd);
+    x86_ext_rr(&j->x, false, 8, o.rd, o.rd);
+    finish(j, in->dst, o.rd);
+}
+
+/* dst = f(src0) for the one-input ops, straight into dst's register. */
+typedef void (*UnaryEmit)(X86Buf *x, int rd, int ra);
+static void emit_sext8(X86Buf *x, int rd, int ra) { x86_ext_rr(x, true, 8, rd, ra); }
+static void emit_sext16(X86Buf *x, int rd, int ra) { x86_ext_rr(x, true, 16, rd, ra); }
+static void emit_sext32(X86Buf *x, int rd, int ra) { x86_movsxd(x, rd, ra); }
+static void emit_zext8(X86Buf *x, int rd, int ra) { x86_ext_rr(x, false, 8, rd, ra); }
+static void emit_zext16(X86Buf *x, int rd, int ra) { x86_ext_rr(x, false, 16, rd, ra); }
+static void emit_zext32(X86Buf *x, int rd, int ra) { x86_mov_rr(x, false, rd, ra); }
+static void emit_mov(X86Buf *x, int rd, int ra) {
+    if (rd != ra) x86_mov_rr(x, true, rd, ra);
+}
+
+static void lower_unary(Jc *j, const IrInsn *in, UnaryEmit emit) {
+    int ra = use(j, in->src[0]);
+    int rd = dst_reg(j, in->dst);
+    emit(&j->x, rd, ra);
+    finish(j, in->dst, rd);
+}
+
+static void lower_c2(Jc *j, const IrInsn *in, Fn2 fn) {
+    before_call(j, false);
+    arg_load(j, X86_RDI, in->src[0]);
+    arg_load(j, X86_RSI, in->src[1]);
+    call_abs(j, (const void *)fn);
+    def_rax(j, in->dst);
+}
+
+/* rax = guest address of a load/store, with the range check. */
+static void guest_addr(Jc *j, const IrInsn *in, uint32_t kind) {
+    sync_globals(j);
+    record_insn(j);
+    int ra = use(j, in->src[0]);
+    if (x86_fits_i32(in->imm)) {
+        x86_lea(&j->x, X86_RAX, ra, (int32_t)in->imm);
+    } else {
+        x86_mov_ri(&j->x, X86_RAX, (uint64_t)in->imm);
+        x86_alu_rr(&j->x, X86_ADD, true, X86_RAX, ra);
+    }
+    x86_cmp_mr(&j->x, X86_RBP, OFF(mem_limit), X86_RAX);
+    add_fault(j, x86_jcc32(&j->x, X86_CC_BE), kind);
+}
+
+static void lower_load(Jc *j, const IrInsn *in, X86Load kind) {
+    guest_addr(j, in, CPU_FAULT_LOAD);
+    int rd = dst_reg(j, in->dst);
+    x86_load(&j->x, kind, rd, X86_R12, X86_RAX, 0);
+    finish(j, in->dst, rd);
+}
+
+static void lower_store(Jc *j, const IrInsn *in, int size) {
+    guest_addr(j, in, CPU_FAULT_STORE);
+    x86_store(&j->x, size, use(j, in->src[1]), X86_R12, X86_RAX, 0);
+}
+
+static void lower_branch(Jc *j, const IrInsn *in, X86Cond cc) {
+    sync_globals(j);
+    load_rax(j, in->src[0]);
+    second_operand_alu(j, X86_CMP, true, in);
+    add_fixup(j, x86_jcc32(&j->x, cc), in->aux);
+}
+
+static void lower_goto_tb(Jc *j, const IrInsn *in) {
+    sync_globals(j);
+    uint32_t slot = in->aux;
+    x86_align(&j->x, 4, 3); /* the rel32 after the 0xe9 byte lands 4-aligned */
+    size_t at = x86_jmp32(&j->x);
+    j->tb->native_jmp[slot] = (uint32_t)at;
+    j->tb->native_stub[slot] = (uint32_t)x86_offset(&j->x);
+    store_pc_imm(j, (uint64_t)in->imm);
+    jmp_epilogue(j, EXIT_CHAIN0 + slot);
+}
+
+static void lower_goto_ptr(Jc *j, const IrInsn *in) {
+    sync_globals(j);
+    X86Buf *x = &j->x;
+    load_rax(j, in->src[0]);
+    x86_store(x, 8, X86_RAX, X86_RBP, X86_NOREG, OFF(pc));
+    /* rcx = tb_jmp_hash(pc) */
+    x86_mov_rr(x, true, X86_RCX, X86_RAX);
+    x86_shift_ri(x, X86_SHR, true, X86_RCX, 1);
+    x86_mov_rr(x, true, X86_RDX, X86_RAX);
+    x86_shift_ri(x, X86_SHR, true, X86_RDX, TB_JMP_CACHE_BITS + 1);
+    x86_alu_rr(x, X86_XOR, true, X86_RCX, X86_RDX);
+    x86_alu_ri(x, X86_AND, false, X86_RCX, TB_JMP_CACHE_SIZE - 1);
+    /* rdx = cpu->tbs->jmp_cache[rcx] */
+    x86_load(x, X86_LD64, X86_RDX, X86_RBP, X86_NOREG, OFF(tbs));
+    x86_shift_ri(x, X86_SHL, true, X86_RCX, 3);
+    x86_load(x, X86_LD64, X86_RDX, X86_RDX, X86_RCX, (int32_t)offsetof(TbCache, jmp_cache));
+    x86_test_rr(x, X86_RDX, X86_RDX);
+    size_t miss1 = x86_jcc32(x, X86_CC_E);
+    x86_cmp_mr(x, X86_RDX, (int32_t)offsetof(Tb, pc), X86_RAX);
+    size_t miss2 = x86_jcc32(x, X86_CC_NE);
+    x86_cmp_mi(x, false, X86_RDX, (int32_t)offsetof(Tb, flags), (int32_t)j->tb->flags);
+    size_t miss3 = x86_jcc32(x, X86_CC_NE);
+    x86_load(x, X86_LD64, X86_RDX, X86_RDX, X86_NOREG, (int32_t)offsetof(Tb, native));
+    x86_test_rr(x, X86_RDX, X86_RDX);
+    size_t miss4 = x86_jcc32(x, X86_CC_E);
+    x86_jmp_reg(x, X86_RDX);
+    size_t miss = x86_offset(x);
+    x86_patch_rel32(x, miss1, miss);
+    x86_patch_rel32(x, miss2, miss);
+    x86_patch_rel32(x, miss3, miss);
+    x86_patch_rel32(x, miss4, miss);
+    jmp_epilogue(j, EXIT_LOOKUP);
+}
+
+static void lower_exit(Jc *j, const IrInsn *in) {
+    sync_globals(j);
+    store_pc_imm(j, (uint64_t)in->imm);
+    x86_store_imm32(&j->x, X86_RBP, OFF(exit_reason), (int32_t)(in->aux & 0xff));
+    x86_store_imm32(&j->x, X86_RBP, OFF(exc_cause), (int32_t)(in->aux >> 8));
+    x86_mov_ri(&j->x, X86_RAX, in->aux2);
+    x86_store(&j->x, 8, X86_RAX, X86_RBP, X86_NOREG, OFF(exc_tval));
+    jmp_epilogue(j, EXIT_LOOP);
+}
+
+static void lower_call(Jc *j, const IrInsn *in) {
+    if (in->cflags & IR_H_RAISE) record_insn(j);
+    before_call(j, (in->cflags & IR_H_WG) != 0);
+    arg_load(j, X86_RSI, in->src[0]);
+    arg_load(j, X86_RDX, in->src[1]);
+    arg_load(j, X86_RCX, in->src[2]);
+    x86_mov_ri(&j->x, X86_R8, (uint64_t)in->imm);
+    x86_mov_rr(&j->x, true, X86_RDI, X86_RBP);
+    call_abs(j, (const void *)j->b->env->helpers[in->aux].fn);
+    def_rax(j, in->dst);
+}
+
+static void lower_insn(Jc *j, const IrInsn *in) {
+    X86Buf *x = &j->x;
+    switch ((IrOp)in->op) {
+    case IR_mov: lower_unary(j, in, emit_mov); break;
+    case IR_movi: {
+        int rd = dst_reg(j, in->dst);
+        x86_mov_ri(x, rd, (uint64_t)in->imm);
+        finish(j, in->dst, rd);
+        break;
+    }
+    case IR_add: lower_alu(j, in, X86_ADD, true); break;
+    case IR_sub: lower_alu(j, in, X86_SUB, true); break;
+    case IR_and: lower_alu(j, in, X86_AND, true); break;
+    case IR_or: lower_alu(j, in, X86_OR, true); break;
+    case IR_xor: lower_alu(j, in, X86_XOR, true); break;
+    case IR_addw: lower_alu(j, in, X86_ADD, false); break;
+    case IR_subw: lower_alu(j, in, X86_SUB, false); break;
+    case IR_shl: lower_shift(j, in, X86_SHL, true); break;
+    case IR_shr: lower_shift(j, in, X86_SHR, true); break;
+    case IR_sar: lower_shift(j, in, X86_SAR, true); break;
+    case IR_shlw: lower_shift(j, in, X86_SHL, false); break;
+    case IR_shrw: lower_shift(j, in, X86_SHR, false); break;
+    case IR_sarw: lower_shift(j, in, X86_SAR, false); break;
+    case IR_mul:
+    case IR_mulw: {
+        bool w = in->op == IR_mul;
+        load_rax(j, in->src[0]);
+        second_operand_rcx(j, in);
+        x86_imul_rr(x, w, X86_RAX, X86_RCX);
+        if (!w) x86_movsxd(x, X86_RAX, X86_RAX);
+        def_rax(j, in->dst);
+        break;
+    }
+    case IR_mulh:
+    case IR_mulhu:
+        load_rax(j, in->src[0]);
+        second_operand_rcx(j, in);
+        x86_mul_wide(x, in->op == IR_mulh, X86_RCX);
+        x86_mov_rr(x, true, X86_RAX, X86_RDX);
+        def_rax(j, in->dst);
+        break;
+    case IR_mulhsu: lower_c2(j, in, c_mulhsu); break;
+    case IR_div: lower_c2(j, in, c_div); break;
+    case IR_divu: lower_c2(j, in, c_divu); break;
+    case IR_rem: lower_c2(j, in, c_rem); break;
+    case IR_remu: lower_c2(j, in, c_remu); break;
+    case IR_divw: lower_c2(j, in, c_divw); break;
+    case IR_divuw: lower_c2(j, in, c_divuw); break;
+    case IR_remw: lower_c2(j, in, c_remw); break;
+    case IR_remuw: lower_c2(j, in, c_remuw); break;
+    case IR_seteq: lower_setcc(j, in, X86_CC_E); break;
+    case IR_setne: lower_setcc(j, in, X86_CC_NE); break;
+    case IR_setlt: lower_setcc(j, in, X86_CC_L); break;
+    case IR_setltu: lower_setcc(j, in, X86_CC_B); break;
+    case IR_setge: lower_setcc(j, in, X86_CC_GE); break;
+    case IR_setgeu: lower_setcc(j, in, X86_CC_AE); break;
+    case IR_sext8: lower_unary(j, in, emit_sext8); break;
+    case IR_sext16: lower_unary(j, in, emit_sext16); break;
+    case IR_sext32: lower_unary(j, in, emit_sext32); break;
+    case IR_zext8: lower_unary(j, in, emit_zext8); break;
+    case IR_zext16: lower_unary(j, in, emit_zext16); break;
+    case IR_zext32: lower_unary(j, in, emit_zext32); break;
+    case IR_ld8u: lower_load(j, in, X86_LD8U); break;
+    case IR_ld8s: lower_load(j, in, X86_LD8S); break;
+    case IR_ld16u: lower_load(j, in, X86_LD16U); break;
+    case IR_ld16s: lower_load(j, in, X86_LD16S); break;
+    case IR_ld32u: lower_load(j, in, X86_LD32U); break;
+    case IR_ld32s: lower_load(j, in, X86_LD32S); break;
+    case IR_ld64: lower_load(j, in, X86_LD64); break;
+    case IR_st8: lower_store(j, in, 1); break;
+    case IR_st16: lower_store(j, in, 2); break;
+    case IR_st32: lower_store(j, in, 4); break;
+    case IR_st64: lower_store(j, in, 8); break;
+    case IR_ldenv:
+        x86_load(x, X86_LD64, X86_RAX, X86_RBP, X86_NOREG, (int32_t)in->imm);
+        def_rax(j, in->dst);
+        break;
+    case IR_stenv: x86_store(x, 8, use(j, in->src[0]), X86_RBP, X86_NOREG, (int32_t)in->imm); break;
+    case IR_call: lower_call(j, in); break;
+    case IR_label:
+        sync_globals(j);
+        forget_all(j);
+        j->label_at[in->aux] = x86_offset(x);
+        break;
+    case IR_br:
+        sync_globals(j);
+        add_fixup(j, x86_jmp32(x), in->aux);
+        break;
+    case IR_breq: lower_branch(j, in, X86_CC_E); break;
+    case IR_brne: lower_branch(j, in, X86_CC_NE); break;
+    case IR_brlt: lower_branch(j, in, X86_CC_L); break;
+    case IR_brge: lower_branch(j, in, X86_CC_GE); break;
+    case IR_brltu: lower_branch(j, in, X86_CC_B); break;
+    case IR_brgeu: lower_branch(j, in, X86_CC_AE); break;
+    case IR_insn: j->cur_insn = in->aux; break;
+    case IR_goto_tb: lower_goto_tb(j, in); break;
+    case IR_goto_ptr: lower_goto_ptr(j, in); break;
+    case IR_exit: lower_exit(j, in); break;
+    case IR_NUM_OPS: abort();
+    }
+}
+
+/* Every IR op has a case above (the switch has no default, so the compiler
+ * names any missing op); this table lets a unit test check it at run time. */
+bool jitn_covers_all_ops(void) {
+    for (int op = 0; op < IR_NUM_OPS; op++) {
+        switch ((IrOp)op) {
+#define IR_OP(name, nout, nin, flags) case IR_##name:
+#include "ir/ir_ops.def"
+#undef IR_OP
+            break;
+        default:
+            return false;
+        }
+    }
+    return true;
+}
+
+static bool jitn_prepare(CpuState *cpu, Tb *tb) {
+    JitnState *js = cpu->hot_state;
+    const IrBlock *b = &tb->ir;
+    Jc j;
+    memset(&j, 0, sizeof j);
+    j.cpu = cpu;
+    j.tb = tb;
+    j.b = b;
+    j.js = js;
+    j.ng = b->env->n_globals;
+    j.nv = j.ng + b->n_temps;
+    j.x = x86_buf(js->buf + js->used, js->size - js->used);
+    j.reg_of = malloc(j.nv);
+    j.dirty = calloc(j.nv, 1);
+    j.slot_of = calloc(b->n_temps + 1, sizeof(uint16_t));
+    j.last_use = calloc(b->n_temps + 1, sizeof(uint32_t));
+    j.label_at = calloc(b->n_labels + 1, sizeof(size_t));
+    if (!j.reg_of || !j.dirty || !j.slot_of || !j.last_use || !j.label_at) abort();
+    memset(j.reg_of, -1, j.nv);
+    for (int r = 0; r < 16; r++) j.holder[r] = IR_VAL_NONE;
+    bool fits = ir_assign_temp_slots(b, j.ng, CPU_MAX_SLOTS - 1, j.slot_of, j.last_use);
+
+    X86Buf *x = &j.x;
+    /* entry: budget check, retired count, current TB */
+    x86_load(x, X86_LD64, X86_RAX, X86_RBP, X86_NOREG, OFF(insn_count));
+    x86_cmp_mr(x, X86_RBP, OFF(insn_limit), X86_RAX);
+    size_t to_stop = x86_jcc32(x, X86_CC_BE);
+    x86_alu_ri(x, X86_ADD, true, X86_RAX, (int32_t)tb->n_insns);
+    x86_store(x, 8, X86_RAX, X86_RBP, X86_NOREG, OFF(insn_count));
+    x86_mov_ri(x, X86_RAX, (uint64_t)(uintptr_t)tb);
+    x86_store(x, 8, X86_RAX, X86_RBP, X86_NOREG, OFF(cur_tb));
+
+    for (j.cur = 0; j.cur < b->n_insns && !x->overflow; j.cur++) {
+        lower_insn(&j, &b->insns[j.cur]);
+        release_dead(&j);
+    }
+    /* out of line: budget stop, then memory fault stubs */
+    x86_patch_rel32(x, to_stop, x86_offset(x));
+    store_pc_imm(&j, tb->pc);
+    jmp_epilogue(&j, EXIT_STOP);
+    for (uint32_t k = 0; k < j.n_faults; k++) {
+        x86_patch_rel32(x, j.faults[k].at, x86_offset(x));
+        x86_mov_rr(x, true, X86_RSI, X86_RAX);
+        x86_mov_ri(x, X86_RDX, j.faults[k].kind);
+        x86_mov_rr(x, true, X86_RDI, X86_RBP);
+        call_abs(&j, (const void *)jitn_mem_fault);
+    }
+    for (uint32_t k = 0; k < j.n_fixups; k++) x86_patch_rel32(x, j.fixups[k].at, j.label_at[j.fixups[k].label]);
+
+    bool ok = fits && !x->overflow;
+    if (!ok && js->used == js->after_trampoline) {
+        /* too big even for an empty buffer: leave it to the interpreter */
+        tb->no_promote = true;
+    } else if (ok) {
+        tb->native_size = (uint32_t)x86_offset(x);
+        cpu->stats.native_code_bytes += tb->native_size;
+        if (js->perf_map)
+            fprintf(js->perf_map, "%" PRIxPTR " %x tb_0x%" PRIx64 "\n", (uintptr_t)(js->buf + js->used),
+                    tb->native_size, tb->pc);
+        if (cpu->log_mask & LOG_OUT_ASM) {
+            if (!js->disas) js->disas = host_disas_new(cpu->log);
+            fprintf(cpu->log, "OUT: [native, guest pc 0x%" PRIx64 ", %u bytes]\n", tb->pc, tb->native_size);
+            if (js->disas) host_disas_print(js->disas, cpu->log, js->buf + js->used, tb->native_size);
+            fprintf(cpu->log, "\n");
+        }
+        /* publish: the code is complete before any jump can reach it */
+        __atomic_store_n(&tb->native, js->buf + js->used, __ATOMIC_RELEASE);
+        js->used += (tb->native_size + 15) & ~(size_t)15;
+    }
+    free(j.reg_of);
+    free(j.dirty);
+    free(j.slot_of);
+    free(j.last_use);
+    free(j.label_at);
+    free(j.fixups);
+    free(j.faults);
+    return ok || tb->no_promote;
+}
+
+/* ---- chaining ------------------------------------------------------------ */
+
+static void jitn_link(void *cpu_, Tb *from, uint32_t slot, Tb *to) {
+    CpuState *cpu = cpu_;
+    if (!from->native) return;
+    uint8_t *field = (uint8_t *)from->native + from->native_jmp[slot];
+    uint8_t *target = (to && to->native) ? (uint8_t *)to->native : (uint8_t *)from->native + from->native_stub[slot];
+    int32_t rel = (int32_t)(target - (field + 4));
+    __atomic_store_n((int32_t *)(void *)field, rel, __ATOMIC_RELEASE);
+    if (to && to->native) cpu->stats.chain_patches++;
+}
+
+/* ---- the tier ------------------------------------------------------------ */
+
+static TbExit jitn_run(CpuState *cpu, Tb *tb, bool chain) {
+    (void)chain;
+    JitnState *js = cpu->hot_state;
+    uint64_t r = js->enter(cpu, tb->native);
+    TbExit e = {0};
+    e.tb = (Tb *)(uintptr_t)(r & ~(uint64_t)EXIT_KIND_MASK);
+    switch (r & EXIT_KIND_MASK) {
+    case EXIT_CHAIN0:
+    case EXIT_CHAIN1:
+        e.kind = TB_EXIT_CHAIN;
+        e.slot = (uint32_t)(r & EXIT_KIND_MASK);
+        break;
+    case EXIT_LOOKUP: e.kind = TB_EXIT_LOOKUP; break;
+    case EXIT_LOOP:
+        e.kind = TB_EXIT_LOOP;
+        e.reason = cpu->exit_reason;
+        break;
+    default: e.kind = TB_EXIT_STOP; break;
+    }
+    return e;
+}
+
+static void emit_trampoline(JitnState *js) {
+    X86Buf b = x86_buf(js->buf, js->size);
+    static const int8_t saved[] = {X86_RBP, X86_RBX, X86_R12, X86_R13, X86_R14, X86_R15};
+    for (size_t i = 0; i < sizeof saved; i++) x86_push(&b, saved[i]);
+    x86_alu_ri(&b, X86_SUB, true, X86_RSP, 8);
+    x86_mov_rr(&b, true, X86_RBP, X86_RDI);
+    x86_load(&b, X86_LD64, X86_R12, X86_RBP, X86_NOREG, OFF(mem_base));
+    x86_jmp_reg(&b, X86_RSI);
+    js->epilogue = x86_offset(&b);
+    x86_alu_ri(&b, X86_ADD, true, X86_RSP, 8);
+    for (size_t i = sizeof saved; i-- > 0;) x86_pop(&b, saved[i]);
+    x86_ret(&b);
+    js->enter = (uint64_t(*)(CpuState *, void *))(void *)js->buf;
+    js->after_trampoline = (x86_offset(&b) + 63) & ~(size_t)63;
+    js->used = js->after_trampoline;
+}
+
+static bool jitn_init(CpuState *cpu, char *err, size_t err_len) {
+    JitnState *js = calloc(1, sizeof *js);
+    if (!js) abort();
+    js->size = cpu->jit_code_size ? cpu->jit_code_size : JITN_DEFAULT_CODE_SIZE;
+    if (js->size < 4096) js->size = 4096;
+    void *p = mmap(NULL, js->size, PROT_READ | PROT_WRITE | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED) {
+        snprintf(err, err_len, "cannot map %zu bytes of executable memory for native code", js->size);
+        free(js);
+        return false;
+    }
+    js->buf = p;
+    emit_trampoline(js);
+    cpu->hot_state = js;
+    return true;
+}
+
+static void jitn_destroy(CpuState *cpu) {
+    JitnState *js = cpu->hot_state;
+    if (!js) return;
+    if (js->perf_map) fclose(js->perf_map);
+    host_disas_free(js->disas);
+    munmap(js->buf, js->size);
+    free(js);
+    cpu->hot_state = NULL;
+}
+
+/* After a full flush no TB has native code: start over behind the trampoline. */
+static void jitn_reset(CpuState *cpu) {
+    JitnState *js = cpu->hot_state;
+    js->used = js->after_trampoline;
+}
+
+static void jitn_release(Tb *tb) { tb->native = NULL; }
+
+static uint32_t jitn_fault_insn(const Tb *tb, const void *cur_op) {
+    (void)tb;
+    return (uint32_t)(uintptr_t)cur_op - 1;
+}
+
+const ExecTier jitn_tier = {
+    .name = "native",
+    .prepare = jitn_prepare,
+    .release = jitn_release,
+    .run = jitn_run,
+    .fault_insn = jitn_fault_insn,
+    .init = jitn_init,
+    .destroy = jitn_destroy,
+    .link = jitn_link,
+    .reset = jitn_reset,
+};
