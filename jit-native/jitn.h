@@ -15,6 +15,9 @@
 
 extern const ExecTier jitn_tier;
 
+/* For tests: true if the backend lowers every IR op. */
+bool jitn_covers_all_ops(void);
+
 /* Default code buffer size and promotion threshold (chosen by measurement,
  * see bench/RESULTS.md). */
 #define JITN_DEFAULT_CODE_SIZE ((size_t)64 << 20)

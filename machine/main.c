@@ -123,15 +123,16 @@ static int cmd_user(int argc, char **argv) {
             cfg.verify_ir = true;
         } else if (!strcmp(a, "--deterministic")) {
             cfg.deterministic = true;
-        } else if (!strcmp(a, "--jit-threshold") || !strcmp(a, "--jit-code-size")) {
-            if (++i >= argc) return die_usage("%s needs a number", a);
+        } else if (!strncmp(a, "--jit-threshold", 15) || !strncmp(a, "--jit-code-size", 15)) {
+            const char *num = a[15] == '=' ? a + 16 : a[15] == 0 && i + 1 < argc ? argv[++i] : NULL;
+            if (!num || (a[15] != '=' && a[15] != 0)) return die_usage("%s needs a number", a);
             uint64_t v;
-            if (!parse_u64(argv[i], &v)) return die_usage("not a number: '%s'", argv[i]);
+            if (!parse_u64(num, &v)) return die_usage("not a number: '%s'", num);
             if (a[6] == 't') {
                 cfg.jit_threshold = v;
                 threshold_set = true;
             } else {
-                if (v < 65536 || v > ((uint64_t)1 << 31)) return die_usage("--jit-code-size must be 64K..2G, not '%s'", argv[i]);
+                if (v < 65536 || v > ((uint64_t)1 << 31)) return die_usage("--jit-code-size must be 64K..2G, not '%s'", num);
                 cfg.jit_code_size = (size_t)v;
             }
         } else if (!strcmp(a, "--max-insns") || !strcmp(a, "--seed")) {

@@ -151,7 +151,7 @@ static bool lu_load_fd(LuProcess *p, int fd, bool is_interp, uint64_t pie_base, 
     uint64_t bias = 0;
     if (eh.e_type == ET_DYN) {
         uint64_t base = 0;
-        if (pie_base && pie_base + span <= LU_GUEST_LIMIT && lu_range_free(p, pie_base, span))
+        if (pie_base && pie_base + span <= p->stack_bottom && lu_range_free(p, pie_base, span))
             base = pie_base;
         else
             base = lu_mmap_find_free(p, span, 0);
@@ -163,6 +163,11 @@ static bool lu_load_fd(LuProcess *p, int fd, bool is_interp, uint64_t pie_base, 
         if (lo < LU_MMAP_MIN)
             return lu_elf_fail(err, errlen, "segment at 0x%llx is below the minimum address 0x%llx",
                                (unsigned long long)lo, (unsigned long long)LU_MMAP_MIN);
+        /* The stack is mapped after the program (lu_setup_stack) and must
+         * not land on it silently. */
+        if (hi > p->stack_bottom)
+            return lu_elf_fail(err, errlen, "segment ending at 0x%llx overlaps the stack area (0x%llx)",
+                               (unsigned long long)hi, (unsigned long long)p->stack_bottom);
         if (!lu_range_free(p, lo, span))
             return lu_elf_fail(err, errlen, "segments overlap memory already in use");
     }
@@ -177,50 +182,63 @@ static bool lu_load_fd(LuProcess *p, int fd, bool is_interp, uint64_t pie_base, 
         uint64_t va = q->p_vaddr + bias;
         uint64_t s = va & MEM_PAGE_MASK;
         uint64_t e = (va + q->p_memsz + MEM_PAGE_SIZE - 1) & MEM_PAGE_MASK;
-        for (uint64_t a = s; a < e; a += MEM_PAGE_SIZE) {
-            uint32_t f = mem_page_flags(&p->mem, a);
-            if (!(f & MEM_PAGE_VALID)) {
-                if (!mem_map(&p->mem, a, MEM_PAGE_SIZE, MEM_PAGE_READ | MEM_PAGE_WRITE))
-                    return lu_elf_fail(err, errlen, "cannot map guest memory at 0x%llx",
-                                       (unsigned long long)a);
+        /* One mem_map per run of unmapped pages: a segment may be huge
+         * (a bss of many GiB), and page-at-a-time mmaps took minutes. */
+        for (uint64_t a = s; a < e;) {
+            if (mem_page_flags(&p->mem, a) & MEM_PAGE_VALID) {
+                a += MEM_PAGE_SIZE;
+                continue;
             }
+            uint64_t run = a;
+            while (a < e && !(mem_page_flags(&p->mem, a) & MEM_PAGE_VALID))
+                a += MEM_PAGE_SIZE;
+            if (!mem_map(&p->mem, run, a - run, MEM_PAGE_READ | MEM_PAGE_WRITE))
+                return lu_elf_fail(err, errlen, "cannot map guest memory at 0x%llx",
+                                   (unsigned long long)run);
         }
         if (q->p_filesz && !lu_pread_all(fd, mem_host(&p->mem, va), q->p_filesz, q->p_offset))
             return lu_elf_fail(err, errlen, "read error in segment %d", i);
         if (va + q->p_memsz > brk)
             brk = va + q->p_memsz;
     }
-    /* Final permissions: per page, the union over the segments touching it. */
+    /* Final permissions: per page, the union over the segments touching it.
+     * The segments' page-rounded ends cut the image into intervals whose
+     * pages all see the same segments: O(phnum^2), whatever the sizes. */
+    uint64_t cut[2 * LU_MAX_PHNUM];
+    int n_cut = 0;
     for (int i = 0; i < eh.e_phnum; i++) {
         const Elf64_Phdr *q = &ph[i];
         if (q->p_type != PT_LOAD || q->p_memsz == 0)
             continue;
         uint64_t va = q->p_vaddr + bias;
-        uint64_t s = va & MEM_PAGE_MASK;
-        uint64_t e = (va + q->p_memsz + MEM_PAGE_SIZE - 1) & MEM_PAGE_MASK;
-        uint64_t run_s = s;
-        uint32_t run_prot = 0;
-        for (uint64_t a = s; a <= e; a += MEM_PAGE_SIZE) {
-            uint32_t prot = 0;
-            if (a < e) {
-                for (int j = 0; j < eh.e_phnum; j++) {
-                    const Elf64_Phdr *r = &ph[j];
-                    if (r->p_type != PT_LOAD || r->p_memsz == 0)
-                        continue;
-                    uint64_t rs = (r->p_vaddr + bias) & MEM_PAGE_MASK;
-                    uint64_t re = (r->p_vaddr + bias + r->p_memsz + MEM_PAGE_SIZE - 1) & MEM_PAGE_MASK;
-                    if (a >= rs && a < re)
-                        prot |= lu_pflags_to_mem(r->p_flags);
-                }
-            }
-            if (a == e || (a > run_s && prot != run_prot)) {
-                mem_protect(&p->mem, run_s, a - run_s, run_prot);
-                run_s = a;
-            }
-            run_prot = prot;
-            if (a == e)
-                break;
+        uint64_t c[2] = {va & MEM_PAGE_MASK, (va + q->p_memsz + MEM_PAGE_SIZE - 1) & MEM_PAGE_MASK};
+        for (int k = 0; k < 2; k++) { /* insertion into the sorted, distinct list */
+            int pos = n_cut;
+            while (pos > 0 && cut[pos - 1] > c[k])
+                pos--;
+            if (pos > 0 && cut[pos - 1] == c[k])
+                continue;
+            memmove(&cut[pos + 1], &cut[pos], (size_t)(n_cut - pos) * sizeof cut[0]);
+            cut[pos] = c[k];
+            n_cut++;
         }
+    }
+    for (int k = 0; k + 1 < n_cut; k++) {
+        uint32_t prot = 0;
+        bool covered = false;
+        for (int i = 0; i < eh.e_phnum; i++) {
+            const Elf64_Phdr *q = &ph[i];
+            if (q->p_type != PT_LOAD || q->p_memsz == 0)
+                continue;
+            uint64_t qs = (q->p_vaddr + bias) & MEM_PAGE_MASK;
+            uint64_t qe = (q->p_vaddr + bias + q->p_memsz + MEM_PAGE_SIZE - 1) & MEM_PAGE_MASK;
+            if (qs <= cut[k] && cut[k + 1] <= qe) {
+                prot |= lu_pflags_to_mem(q->p_flags);
+                covered = true;
+            }
+        }
+        if (covered)
+            mem_protect(&p->mem, cut[k], cut[k + 1] - cut[k], prot);
     }
 
     img->load_bias = bias;

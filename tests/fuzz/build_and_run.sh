@@ -112,6 +112,13 @@ if command -v "$RVGCC" >/dev/null; then
 else
     echo "build_and_run: $RVGCC not found: translate/exec/elf start without seeds"
 fi
+# Inputs that once crashed or hung a target (tests/fuzz/crashes/<target>-*)
+# run first, as regression tests.
+for t in translate exec elf cli; do
+    for f in "$root"/tests/fuzz/crashes/"$t"-*; do
+        [ -f "$f" ] && cp "$f" "$seeds/$t/"
+    done
+done
 n=0
 while IFS= read -r line; do
     case $line in '#'* | '') continue ;; esac

@@ -36,6 +36,7 @@
 static GuestMem fz_mem;
 static RvCpu fz_cpu;
 static bool fz_ready;
+static bool fz_trace; /* FUZZ_EXEC_TRACE=1: one line per loop exit (triage) */
 
 static void fz_abort(int sig) {
     (void)sig;
@@ -56,6 +57,7 @@ static void fz_setup(void) {
      * SIGSEGV/SIGBUS, since guest faults arrive that way. */
     cpu_install_fault_handler();
     crash_set_exit_hook(fz_abort);
+    fz_trace = getenv("FUZZ_EXEC_TRACE") != NULL;
     fz_ready = true;
 }
 
@@ -85,7 +87,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     cs->exit_request = 0;
 
     for (int exits = 0; exits < MAX_EXITS; exits++) {
+        if (fz_trace) fprintf(stderr, "exec: enter pc=0x%llx insns=%llu\n", (unsigned long long)cs->pc, (unsigned long long)cs->insn_count);
         CpuExitReason r = cpu_exec(cs);
+        if (fz_trace)
+            fprintf(stderr, "exec: exit %d pc=0x%llx insns=%llu cause=%u tval=0x%llx\n", (int)r, (unsigned long long)cs->pc,
+                    (unsigned long long)cs->insn_count, cs->exc_cause, (unsigned long long)cs->exc_tval);
         if (cs->insn_count > BUDGET) fz_fail("ran past the instruction budget", cs->insn_count);
         if (cs->vals[0] != 0) fz_fail("x0 is not zero", cs->vals[0]);
         if (r == CPU_EXIT_INSN_LIMIT || r == CPU_EXIT_HALT || r == CPU_EXIT_REQUEST) break;

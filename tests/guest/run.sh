@@ -28,7 +28,10 @@ set -u
 
 # The JIT modes run by default.  Add native, llvm, tiered here as the
 # backends land; --jit overrides this list.
-JIT_MODES="none"
+# Each mode is a --jit value, optionally with @N for --jit-threshold=N
+# (native@0 compiles every block on first sight) and :BYTES for
+# --jit-code-size (native@0:262144 keeps filling and flushing a tiny buffer).
+JIT_MODES="none native native@0 native@1 native@0:262144"
 
 SYSROOT=/usr/riscv64-linux-gnu
 CC=riscv64-linux-gnu-gcc
@@ -239,7 +242,11 @@ run_test() {
             for jit in $JIT_MODES; do
                 [ -z "$FILTER" ] || printf '%s\n' "$name/$variant/$jit" | grep -Eq -- "$FILTER" || continue
                 got="$WORK/out/$name-$variant.vplat-$jit"
-                run_guest "$got" "${T_ARGS[$i]}" "$VPLAT" user "--jit=$jit" "${ldopt[@]}" "$exe"
+                local mode=${jit%%:*} -a jitopt
+                jitopt=("--jit=${mode%%@*}")
+                [[ $mode == *@* ]] && jitopt+=("--jit-threshold=${mode#*@}")
+                [[ $jit == *:* ]] && jitopt+=("--jit-code-size=${jit#*:}")
+                run_guest "$got" "${T_ARGS[$i]}" "$VPLAT" user "${jitopt[@]}" "${ldopt[@]}" "$exe"
                 if compare "$name/$variant/$jit" "$ref" "$got" "${T_ERR[$i]}"; then
                     p=$((p + 1))
                 else
