@@ -48,6 +48,10 @@ typedef struct CpuArchOps {
     void (*translate)(CpuState *cpu, uint64_t pc, uint32_t max_insns, IrBlock *b);
     /* -d cpu: the register state, one line per register group. */
     void (*dump_state)(CpuState *cpu, FILE *out);
+    /* Frontend state that translated code depends on, as TB flag bits
+     * (bits 8 and up; the core owns bits 0-7).  Instructions that change
+     * it must end their block with an exit to the loop. */
+    uint32_t (*tb_flags)(CpuState *cpu);
     /* -d in_asm: disassemble one instruction; returns its length (0 if unreadable). */
     int (*disas)(CpuState *cpu, uint64_t pc, char *buf, size_t len);
 } CpuArchOps;
@@ -98,6 +102,7 @@ struct CpuState {
     FILE *log;
 
     size_t jit_code_size;           /* hot tier code buffer bytes (0: default) */
+    bool perf_map;                  /* name JIT code in /tmp/perf-PID.map for perf */
     uint32_t exit_reason;           /* IR_EXIT_* of the last IR exit taken by native code */
 
     /* exception state, valid after CPU_EXIT_EXCEPTION */

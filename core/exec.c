@@ -70,10 +70,12 @@ bool cpu_set_hot_tier(CpuState *cpu, const ExecTier *hot, uint64_t threshold, ch
         cpu->hot_tier->destroy(cpu);
         cpu->hot_tier = NULL;
         cpu->tbs->link_hook = NULL;
+        cpu->tbs->release_hot = NULL;
     }
     if (!hot) return true;
     if (!hot->init(cpu, err, err_len)) return false;
     cpu->hot_tier = hot;
+    cpu->tbs->release_hot = hot->release;
     cpu->promote_threshold = threshold;
     cpu->tbs->link_hook = hot->link;
     cpu->tbs->link_opaque = cpu;
@@ -160,8 +162,10 @@ static Tb *tb_translate(CpuState *cpu, uint64_t pc, uint32_t flags) {
     return tb;
 }
 
-static inline uint32_t cpu_tb_flags(const CpuState *cpu) {
-    return cpu->tb_max_insns == 1 ? TB_FLAG_SINGLESTEP : 0;
+static inline uint32_t cpu_tb_flags(CpuState *cpu) {
+    uint32_t f = cpu->tb_max_insns == 1 ? TB_FLAG_SINGLESTEP : 0;
+    if (cpu->arch->tb_flags) f |= cpu->arch->tb_flags(cpu);
+    return f;
 }
 
 static Tb *tb_find(CpuState *cpu, uint64_t pc) {
@@ -350,6 +354,13 @@ static void host_fault_handler(int sig, siginfo_t *si, void *uctx) {
     }
     cpu->exc_cause = cpu->fault_cause[is_write ? CPU_FAULT_STORE : CPU_FAULT_LOAD];
     cpu->exc_tval = gaddr;
+#if defined(__x86_64__)
+    /* native code keeps guest registers in host registers: recover them */
+    Tb *tb = cpu->cur_tb;
+    uintptr_t rip = (uintptr_t)uc->uc_mcontext.gregs[REG_RIP];
+    if (tb && tb->native && cpu->hot_tier && rip - (uintptr_t)tb->native < tb->native_size)
+        cpu->hot_tier->fault_state(cpu, tb, rip, uctx);
+#endif
     sigset_t set;
     sigemptyset(&set);
     sigaddset(&set, sig);

@@ -34,6 +34,7 @@ TbCache *tb_cache_new(void) {
 
 static void tb_destroy(TbCache *c, Tb *tb) {
     if (c->release_code) c->release_code(tb);
+    if (c->release_hot) c->release_hot(tb);
     ir_block_free(&tb->ir);
     free(tb->incoming);
     free(tb);

@@ -51,6 +51,7 @@ struct Tb {
     uint32_t native_size;
     uint32_t native_jmp[2];   /* offset of each goto_tb's patchable rel32 */
     uint32_t native_stub[2];  /* offset of each goto_tb's exit stub */
+    void *native_meta;        /* the hot tier's side tables (fault sites) */
     /* chaining */
     Tb *exit_tb[2];
     uint64_t exit_pc[2];
@@ -81,7 +82,8 @@ struct TbCache {
     Tb *jmp_cache[TB_JMP_CACHE_SIZE];
     Tb *to_free;              /* invalidated, freed at the next safe point */
     uint64_t max_tbs;         /* flush everything past this many */
-    void (*release_code)(Tb *tb);   /* the tier's release hook */
+    void (*release_code)(Tb *tb);   /* tier 0's release hook */
+    void (*release_hot)(Tb *tb);    /* the hot tier's, if any */
     /* Called when exit `slot` of `from` is linked to `to` (to = NULL: unlinked),
      * so a JIT can patch or restore its direct jump. */
     void (*link_hook)(void *opaque, Tb *from, uint32_t slot, Tb *to);

@@ -23,11 +23,17 @@
  *   successor's entry with one aligned store, unlinking restores it.
  *
  * Precise state
- *   Before an op that may raise, dirty globals are written back and
- *   cpu->cur_op is set to the guest insn index + 1; cpu->cur_tb is set at
- *   TB entry.  Guest addresses are checked against mem_limit inline (the
- *   guard pages after it catch the tail of a wide access); unmapped pages
- *   fault in the host and come back through core/exec.c.
+ *   cpu->cur_tb is set at TB entry.  Guest loads and stores do not write
+ *   anything back first: each access instruction is a "fault site" in the
+ *   TB's side table, listing its guest insn and which host registers hold
+ *   globals newer than memory.  When the access faults in the host,
+ *   jitn_fault_state (called from core/exec.c's SIGSEGV handler) copies
+ *   those registers from the signal context into cpu->vals and names the
+ *   insn in cpu->cur_op; the out-of-line stub of a failed range check does
+ *   the same with stores.  Helpers see memory: before a call every dirty
+ *   global is written back, and one that may raise records cur_op first.
+ *   Guest addresses are checked against mem_limit inline (the guard pages
+ *   after it catch the tail of a wide access).
  */
 #define _GNU_SOURCE
 #include "jit-native/jitn.h"
@@ -36,6 +42,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <ucontext.h>
 #include <unistd.h>
 
 #include "core/host_disas.h"
@@ -93,7 +100,23 @@ typedef struct Fixup {
 typedef struct FaultStub {
     size_t at;       /* rel32 of the jcc */
     uint32_t kind;   /* CpuFaultKind */
+    uint32_t site;   /* the access's fault site */
 } FaultStub;
+
+/* A guest access in native code, and the dirty globals live in host
+ * registers right there. */
+typedef struct JitnSite {
+    uint32_t off;      /* host offset of the access instruction */
+    uint16_t insn;     /* guest insn index */
+    uint16_t n_pairs;
+    uint32_t first_pair;
+} JitnSite;
+
+typedef struct JitnMeta {
+    uint32_t n_sites;
+    JitnSite *sites;
+    uint8_t (*pairs)[2];   /* (global, host register) */
+} JitnMeta;
 
 typedef struct Jc {
     CpuState *cpu;
@@ -114,6 +137,10 @@ typedef struct Jc {
     uint32_t n_fixups, cap_fixups;
     FaultStub *faults;
     uint32_t n_faults, cap_faults;
+    JitnSite *sites;
+    uint32_t n_sites, cap_sites;
+    uint8_t (*pairs)[2];
+    uint32_t n_pairs, cap_pairs;
 } Jc;
 
 static int32_t home_off(const Jc *j, IrVal v) {
@@ -246,16 +273,16 @@ static void release_dead(Jc *j) {
     }
 }
 
-/* Before a call: memory must hold every global (the callee may look), and
- * caller-saved registers lose their contents. */
-static void before_call(Jc *j, bool callee_writes_globals) {
-    sync_globals(j);
+/* Before a call: caller-saved registers lose their contents, and if the
+ * callee may look at guest state (or raise), memory must hold every global. */
+static void before_call(Jc *j, bool callee_sees_globals, bool callee_writes_globals) {
+    if (callee_sees_globals) sync_globals(j);
     for (int r = 0; r < 16; r++) {
         IrVal v = j->holder[r];
         if (v == IR_VAL_NONE) continue;
         if (caller_saved(r)) {
-            if (v >= j->ng && j->last_use[v - j->ng] >= j->cur) {
-                x86_store(&j->x, 8, r, X86_RBP, X86_NOREG, home_off(j, v));
+            if (v < j->ng || j->last_use[v - j->ng] >= j->cur) {
+                if (j->dirty[v] || v >= j->ng) x86_store(&j->x, 8, r, X86_RBP, X86_NOREG, home_off(j, v));
                 j->dirty[v] = 0;
             }
             reg_free(j, r);
@@ -288,13 +315,41 @@ static void add_fixup(Jc *j, size_t at, uint32_t label) {
     j->fixups[j->n_fixups++] = (Fixup){at, label};
 }
 
-static void add_fault(Jc *j, size_t at, uint32_t kind) {
+/* Record a fault site at the current offset: the next instruction is the access. */
+static uint32_t add_site(Jc *j) {
+    if (j->n_sites == j->cap_sites) {
+        j->cap_sites = j->cap_sites ? 2 * j->cap_sites : 16;
+        j->sites = realloc(j->sites, j->cap_sites * sizeof(JitnSite));
+        if (!j->sites) abort();
+    }
+    JitnSite *s = &j->sites[j->n_sites];
+    s->off = (uint32_t)x86_offset(&j->x);
+    s->insn = (uint16_t)j->cur_insn;
+    s->first_pair = j->n_pairs;
+    s->n_pairs = 0;
+    for (int r = 0; r < 16; r++) {
+        IrVal v = j->holder[r];
+        if (v == IR_VAL_NONE || v >= j->ng || !j->dirty[v]) continue;
+        if (j->n_pairs == j->cap_pairs) {
+            j->cap_pairs = j->cap_pairs ? 2 * j->cap_pairs : 64;
+            j->pairs = realloc(j->pairs, j->cap_pairs * 2);
+            if (!j->pairs) abort();
+        }
+        j->pairs[j->n_pairs][0] = (uint8_t)v;
+        j->pairs[j->n_pairs][1] = (uint8_t)r;
+        j->n_pairs++;
+        s->n_pairs++;
+    }
+    return j->n_sites++;
+}
+
+static void add_fault(Jc *j, size_t at, uint32_t kind, uint32_t site) {
     if (j->n_faults == j->cap_faults) {
         j->cap_faults = j->cap_faults ? 2 * j->cap_faults : 16;
         j->faults = realloc(j->faults, j->cap_faults * sizeof(FaultStub));
         if (!j->faults) abort();
     }
-    j->faults[j->n_faults++] = (FaultStub){at, kind};
+    j->faults[j->n_faults++] = (FaultStub){at, kind, site};
 }
 
 static void jmp_epilogue(Jc *j, uint64_t kind) {
@@ -338,14 +393,33 @@ typedef struct Operands {
     int ra, rb, rd;
 } Operands;
 
-static Operands operands(Jc *j, const IrInsn *in) {
+/* A second operand that is not in a register and is not read again soon
+ * is better used straight from memory than loaded (and something evicted). */
+static bool better_from_memory(const Jc *j, IrVal v) {
+    if (v == IR_VAL_IMM || j->reg_of[v] >= 0) return false;
+    const IrBlock *b = j->b;
+    uint32_t end = j->cur + 8 < b->n_insns ? j->cur + 8 : b->n_insns;
+    for (uint32_t i = j->cur + 1; i < end; i++) {
+        const IrInsn *in = &b->insns[i];
+        if (in->src[0] == v || in->src[1] == v || in->src[2] == v) return false;
+    }
+    return true;
+}
+
+enum { OPERAND_MEM = -2 };
+
+static Operands operands_mem(Jc *j, const IrInsn *in, bool allow_mem) {
     Operands o;
     o.ra = use(j, in->src[0]);
-    o.rb = in->src[1] == IR_VAL_IMM ? -1 : use(j, in->src[1]);
+    if (in->src[1] == IR_VAL_IMM) o.rb = -1;
+    else if (allow_mem && in->src[1] != in->src[0] && better_from_memory(j, in->src[1])) o.rb = OPERAND_MEM;
+    else o.rb = use(j, in->src[1]);
     o.rd = dst_reg(j, in->dst);
     if (o.rd == o.rb && o.rd != o.ra) o.rd = X86_RAX; /* d = a op d: compute aside */
     return o;
 }
+
+static Operands operands(Jc *j, const IrInsn *in) { return operands_mem(j, in, false); }
 
 /* Move the result to the destination's own register if it was computed aside. */
 static void finish(Jc *j, IrVal dst, int r) {
@@ -359,9 +433,11 @@ static void finish(Jc *j, IrVal dst, int r) {
 }
 
 static void lower_alu(Jc *j, const IrInsn *in, X86Alu op, bool w) {
-    Operands o = operands(j, in);
+    Operands o = operands_mem(j, in, true);
     if (o.rd != o.ra) x86_mov_rr(&j->x, true, o.rd, o.ra);
-    if (o.rb >= 0) {
+    if (o.rb == OPERAND_MEM) {
+        x86_alu_rm(&j->x, op, w, o.rd, X86_RBP, home_off(j, in->src[1]));
+    } else if (o.rb >= 0) {
         x86_alu_rr(&j->x, op, w, o.rd, o.rb);
     } else if (x86_fits_i32(in->imm)) {
         x86_alu_ri(&j->x, op, w, o.rd, (int32_t)in->imm);
@@ -384,8 +460,10 @@ static void lower_shift(Jc *j, const IrInsn *in, X86Shift op, bool w) {
 }
 
 static void lower_setcc(Jc *j, const IrInsn *in, X86Cond cc) {
-    Operands o = operands(j, in);
-    if (o.rb >= 0) {
+    Operands o = operands_mem(j, in, true);
+    if (o.rb == OPERAND_MEM) {
+        x86_alu_rm(&j->x, X86_CMP, true, o.ra, X86_RBP, home_off(j, in->src[1]));
+    } else if (o.rb >= 0) {
         x86_alu_rr(&j->x, X86_CMP, true, o.ra, o.rb);
     } else if (x86_fits_i32(in->imm)) {
         x86_alu_ri(&j->x, X86_CMP, true, o.ra, (int32_t)in->imm);
@@ -418,18 +496,16 @@ static void lower_unary(Jc *j, const IrInsn *in, UnaryEmit emit) {
 }
 
 static void lower_c2(Jc *j, const IrInsn *in, Fn2 fn) {
-    before_call(j, false);
+    before_call(j, false, false);
     arg_load(j, X86_RDI, in->src[0]);
     arg_load(j, X86_RSI, in->src[1]);
     call_abs(j, (const void *)fn);
     def_rax(j, in->dst);
 }
 
-/* rax = guest address of a load/store, with the range check. */
-static void guest_addr(Jc *j, const IrInsn *in, uint32_t kind) {
-    sync_globals(j);
-    record_insn(j);
-    int ra = use(j, in->src[0]);
+/* rax = guest address of a load/store, with the range check; every
+ * register must already be allocated (the fault site is taken here). */
+static void guest_addr(Jc *j, const IrInsn *in, int ra, uint32_t kind) {
     if (x86_fits_i32(in->imm)) {
         x86_lea(&j->x, X86_RAX, ra, (int32_t)in->imm);
     } else {
@@ -437,19 +513,23 @@ static void guest_addr(Jc *j, const IrInsn *in, uint32_t kind) {
         x86_alu_rr(&j->x, X86_ADD, true, X86_RAX, ra);
     }
     x86_cmp_mr(&j->x, X86_RBP, OFF(mem_limit), X86_RAX);
-    add_fault(j, x86_jcc32(&j->x, X86_CC_BE), kind);
+    size_t jcc = x86_jcc32(&j->x, X86_CC_BE);
+    add_fault(j, jcc, kind, add_site(j));
 }
 
 static void lower_load(Jc *j, const IrInsn *in, X86Load kind) {
-    guest_addr(j, in, CPU_FAULT_LOAD);
+    int ra = use(j, in->src[0]);
     int rd = dst_reg(j, in->dst);
+    guest_addr(j, in, ra, CPU_FAULT_LOAD);
     x86_load(&j->x, kind, rd, X86_R12, X86_RAX, 0);
     finish(j, in->dst, rd);
 }
 
 static void lower_store(Jc *j, const IrInsn *in, int size) {
-    guest_addr(j, in, CPU_FAULT_STORE);
-    x86_store(&j->x, size, use(j, in->src[1]), X86_R12, X86_RAX, 0);
+    int ra = use(j, in->src[0]);
+    int rv = use(j, in->src[1]);
+    guest_addr(j, in, ra, CPU_FAULT_STORE);
+    x86_store(&j->x, size, rv, X86_R12, X86_RAX, 0);
 }
 
 static void lower_branch(Jc *j, const IrInsn *in, X86Cond cc) {
@@ -516,7 +596,7 @@ static void lower_exit(Jc *j, const IrInsn *in) {
 
 static void lower_call(Jc *j, const IrInsn *in) {
     if (in->cflags & IR_H_RAISE) record_insn(j);
-    before_call(j, (in->cflags & IR_H_WG) != 0);
+    before_call(j, (in->cflags & (IR_H_RG | IR_H_WG | IR_H_RAISE | IR_H_MEM)) != 0, (in->cflags & IR_H_WG) != 0);
     arg_load(j, X86_RSI, in->src[0]);
     arg_load(j, X86_RDX, in->src[1]);
     arg_load(j, X86_RCX, in->src[2]);
@@ -686,6 +766,12 @@ static bool jitn_prepare(CpuState *cpu, Tb *tb) {
     jmp_epilogue(&j, EXIT_STOP);
     for (uint32_t k = 0; k < j.n_faults; k++) {
         x86_patch_rel32(x, j.faults[k].at, x86_offset(x));
+        const JitnSite *site = &j.sites[j.faults[k].site];
+        for (uint32_t p = 0; p < site->n_pairs; p++) {
+            const uint8_t *pr = j.pairs[site->first_pair + p];
+            x86_store(x, 8, pr[1], X86_RBP, X86_NOREG, SLOT_OFF(pr[0]));
+        }
+        x86_store_imm64(x, X86_RBP, OFF(cur_op), (int32_t)(site->insn + 1));
         x86_mov_rr(x, true, X86_RSI, X86_RAX);
         x86_mov_ri(x, X86_RDX, j.faults[k].kind);
         x86_mov_rr(x, true, X86_RDI, X86_RBP);
@@ -698,6 +784,14 @@ static bool jitn_prepare(CpuState *cpu, Tb *tb) {
         /* too big even for an empty buffer: leave it to the interpreter */
         tb->no_promote = true;
     } else if (ok) {
+        JitnMeta *m = malloc(sizeof *m + j.n_sites * sizeof(JitnSite) + j.n_pairs * 2);
+        if (!m) abort();
+        m->n_sites = j.n_sites;
+        m->sites = (JitnSite *)(m + 1);
+        m->pairs = (uint8_t(*)[2])(void *)(m->sites + j.n_sites);
+        if (j.n_sites) memcpy(m->sites, j.sites, j.n_sites * sizeof(JitnSite));
+        if (j.n_pairs) memcpy(m->pairs, j.pairs, j.n_pairs * 2);
+        tb->native_meta = m;
         tb->native_size = (uint32_t)x86_offset(x);
         cpu->stats.native_code_bytes += tb->native_size;
         if (js->perf_map)
@@ -720,6 +814,8 @@ static bool jitn_prepare(CpuState *cpu, Tb *tb) {
     free(j.label_at);
     free(j.fixups);
     free(j.faults);
+    free(j.sites);
+    free(j.pairs);
     return ok || tb->no_promote;
 }
 
@@ -789,6 +885,15 @@ static bool jitn_init(CpuState *cpu, char *err, size_t err_len) {
     }
     js->buf = p;
     emit_trampoline(js);
+    if (cpu->perf_map) {
+        char path[64];
+        snprintf(path, sizeof path, "/tmp/perf-%d.map", (int)getpid());
+        js->perf_map = fopen(path, "a");
+        if (js->perf_map) {
+            setvbuf(js->perf_map, NULL, _IOLBF, 0);
+            fprintf(js->perf_map, "%" PRIxPTR " %zx vplat_trampoline\n", (uintptr_t)js->buf, js->after_trampoline);
+        }
+    }
     cpu->hot_state = js;
     return true;
 }
@@ -809,7 +914,36 @@ static void jitn_reset(CpuState *cpu) {
     js->used = js->after_trampoline;
 }
 
-static void jitn_release(Tb *tb) { tb->native = NULL; }
+static void jitn_release(Tb *tb) {
+    tb->native = NULL;
+    free(tb->native_meta);
+    tb->native_meta = NULL;
+}
+
+/* Host register numbers (X86Reg) to ucontext_t gregs indexes. */
+static const int greg_of[16] = {REG_RAX, REG_RCX, REG_RDX, REG_RBX, REG_RSP, REG_RBP, REG_RSI, REG_RDI,
+                                REG_R8,  REG_R9,  REG_R10, REG_R11, REG_R12, REG_R13, REG_R14, REG_R15};
+
+static bool jitn_fault_state(CpuState *cpu, Tb *tb, uintptr_t host_pc, void *uctx) {
+    const JitnMeta *m = tb->native_meta;
+    if (!m) return false;
+    uint32_t off = (uint32_t)(host_pc - (uintptr_t)tb->native);
+    uint32_t lo = 0, hi = m->n_sites;
+    while (lo < hi) { /* sites are in code order */
+        uint32_t mid = (lo + hi) / 2;
+        if (m->sites[mid].off < off) lo = mid + 1;
+        else hi = mid;
+    }
+    if (lo == m->n_sites || m->sites[lo].off != off) return false;
+    const JitnSite *s = &m->sites[lo];
+    const ucontext_t *uc = uctx;
+    for (uint32_t p = 0; p < s->n_pairs; p++) {
+        const uint8_t *pr = m->pairs[s->first_pair + p];
+        cpu->vals[pr[0]] = (uint64_t)uc->uc_mcontext.gregs[greg_of[pr[1]]];
+    }
+    cpu->cur_op = (const void *)(uintptr_t)(s->insn + 1);
+    return true;
+}
 
 static uint32_t jitn_fault_insn(const Tb *tb, const void *cur_op) {
     (void)tb;
@@ -826,4 +960,5 @@ const ExecTier jitn_tier = {
     .destroy = jitn_destroy,
     .link = jitn_link,
     .reset = jitn_reset,
+    .fault_state = jitn_fault_state,
 };

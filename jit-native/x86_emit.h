@@ -114,6 +114,13 @@ static inline void x86_alu_ri(X86Buf *b, X86Alu op, bool w, int dst, int32_t imm
     }
 }
 
+/* op reg, [base + disp]  (the "reg, r/m" direction: opcode + 2) */
+static inline void x86_alu_rm(X86Buf *b, X86Alu op, bool w, int dst, int base, int32_t disp) {
+    x86_rex(b, w, dst, -1, base, false);
+    x86_byte(b, (uint8_t)(op + 2));
+    x86_modrm_mem(b, dst, base, X86_NOREG, disp);
+}
+
 /* cmp qword [base + disp], reg */
 static inline void x86_cmp_mr(X86Buf *b, int base, int32_t disp, int reg) {
     x86_rex(b, true, reg, -1, base, false);

@@ -61,6 +61,7 @@ static void usage(FILE *out) {
             "  --deterministic   clocks from the instruction count, fixed random seed\n"
             "  --seed N          seed for --deterministic (default 0)\n"
             "  --verify-ir       check every translated block with the IR verifier\n"
+            "  --perf-map        name JIT code in /tmp/perf-PID.map for `perf report`\n"
             "  --help, --version\n");
 }
 
@@ -119,6 +120,8 @@ static int cmd_user(int argc, char **argv) {
             cfg.singlestep = true;
         } else if (!strcmp(a, "--stats")) {
             cfg.stats = true;
+        } else if (!strcmp(a, "--perf-map")) {
+            cfg.perf_map = true;
         } else if (!strcmp(a, "--verify-ir")) {
             cfg.verify_ir = true;
         } else if (!strcmp(a, "--deterministic")) {

@@ -16,10 +16,11 @@ typedef enum RvAmoOp {
     RV_AMO_MIN, RV_AMO_MAX, RV_AMO_MINU, RV_AMO_MAXU,
 } RvAmoOp;
 
+/* The translator only emits FP calls whose rounding mode is valid (a
+ * static rm 0..4, or DYN while frm <= 4: see rv_tb_flags). */
 static int resolve_rm(RvCpu *c, uint64_t rm) {
     if (rm == RV_RM_DYN) rm = c->frm;
-    if (rm > RV_RM_RMM) cpu_raise(&c->cs, RV_EXC_ILLEGAL_INSN, 0);
-    return (int)rm;
+    return (int)(rm > RV_RM_RMM ? RV_RM_RNE : rm);
 }
 
 #define FP_RM2(name)                                                                          \

@@ -74,7 +74,18 @@ static void call(RvTranslator *t, RvHelper h, IrVal dst, IrVal a, IrVal b, IrVal
     ir_call(t->b, h, dst, a, b, c, imm);
 }
 
+/* A dynamic rounding mode while frm holds a reserved value is an illegal
+ * instruction; frm's validity is a TB flag, so this is known here. */
+static bool rm_illegal(RvTranslator *t, const RvInsn *in) {
+    if (in->rm == RV_RM_DYN && rv_cpu(t->cpu)->frm > RV_RM_RMM) {
+        illegal(t, in->raw);
+        return true;
+    }
+    return false;
+}
+
 static void fp_rm(RvTranslator *t, RvHelper h, const RvInsn *in, int nsrc) {
+    if (rm_illegal(t, in)) return;
     IrVal s2 = nsrc >= 2 ? F(in->rs2) : IR_VAL_NONE;
     IrVal s3 = nsrc >= 3 ? F(in->rs3) : IR_VAL_NONE;
     call(t, h, F(in->rd), F(in->rs1), s2, s3, in->rm);
@@ -82,11 +93,13 @@ static void fp_rm(RvTranslator *t, RvHelper h, const RvInsn *in, int nsrc) {
 
 /* float -> integer register */
 static void fp_to_x(RvTranslator *t, RvHelper h, const RvInsn *in) {
+    if (rm_illegal(t, in)) return;
     call(t, h, dst_x(t, in->rd), F(in->rs1), IR_VAL_NONE, IR_VAL_NONE, in->rm);
 }
 
 /* integer register -> float */
 static void x_to_fp(RvTranslator *t, RvHelper h, const RvInsn *in) {
+    if (rm_illegal(t, in)) return;
     call(t, h, F(in->rd), X(in->rs1), IR_VAL_NONE, IR_VAL_NONE, in->rm);
 }
 
@@ -107,7 +120,12 @@ static void csr(RvTranslator *t, const RvInsn *in, int kind, bool imm_form) {
     bool write = kind == RV_CSR_RW || in->rs1 != 0;
     IrVal src = imm_form ? ir_movi(t->b, in->rs1) : X(in->rs1);
     call(t, RV_H_csr, dst_x(t, in->rd), src, IR_VAL_NONE, IR_VAL_NONE, RV_CSR_IMM(in->imm, kind, write, in->raw));
-    end_goto(t, 0, t->next_pc);
+    if (write && (in->imm == 0x002 || in->imm == 0x003)) {
+        /* frm changed: the TB flags change, so the next block is looked up afresh */
+        end_exit(t, t->next_pc, IR_EXIT_NEXT, 0, 0);
+    } else {
+        end_goto(t, 0, t->next_pc);
+    }
 }
 
 static void translate_insn(RvTranslator *t, const RvInsn *in) {
@@ -348,6 +366,11 @@ static void rv_translate(CpuState *cpu, uint64_t pc, uint32_t max_insns, IrBlock
     }
 }
 
+/* TB flag bits (core/cpu.h: bits 8 and up are the frontend's). */
+enum { RV_TBF_FRM_VALID = 1u << 8 };
+
+static uint32_t rv_tb_flags(CpuState *cpu) { return rv_cpu(cpu)->frm <= RV_RM_RMM ? RV_TBF_FRM_VALID : 0; }
+
 static int rv_disas_at(CpuState *cpu, uint64_t pc, char *buf, size_t len) {
     uint32_t raw;
     unsigned got = fetch(cpu, pc, &raw);
@@ -384,5 +407,6 @@ const CpuArchOps rv_arch_ops = {
     .ir_env = &rv_ir_env,
     .translate = rv_translate,
     .dump_state = rv_dump_state,
+    .tb_flags = rv_tb_flags,
     .disas = rv_disas_at,
 };

@@ -44,6 +44,7 @@ typedef struct LuConfig {
     const struct ExecTier *hot_tier;  /* NULL, or the JIT hot blocks move to (--jit=native) */
     uint64_t jit_threshold;       /* executions before promotion (--jit-threshold) */
     size_t jit_code_size;         /* native code buffer bytes (--jit-code-size; 0 = default) */
+    bool perf_map;                /* --perf-map: /tmp/perf-PID.map names JIT blocks for perf */
     bool verify_ir;               /* cpu.cs.verify_ir: check every block's IR (tests) */
 } LuConfig;
 

@@ -128,8 +128,8 @@ done <"$root/tests/fuzz/corpus/cli.txt"
 
 # ---- run -----------------------------------------------------------------
 declare -A opts=(
-    [translate]="-max_len=8192"
-    [exec]="-max_len=2048"
+    [translate]="-max_len=4096"
+    [exec]="-max_len=1024"
     [elf]="-max_len=16384"
     [cli]="-max_len=512 -close_fd_mask=3"
 )

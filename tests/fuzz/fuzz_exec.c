@@ -30,8 +30,8 @@
 #define CODE_BYTES (2 * MEM_PAGE_SIZE)
 #define DATA_BASE 0x20000ull
 #define DATA_BYTES (4 * MEM_PAGE_SIZE)
-#define BUDGET 20000
-#define MAX_EXITS 256
+#define BUDGET 4000
+#define MAX_EXITS 128
 
 static GuestMem fz_mem;
 static RvCpu fz_cpu;
@@ -92,7 +92,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         if (fz_trace)
             fprintf(stderr, "exec: exit %d pc=0x%llx insns=%llu cause=%u tval=0x%llx\n", (int)r, (unsigned long long)cs->pc,
                     (unsigned long long)cs->insn_count, cs->exc_cause, (unsigned long long)cs->exc_tval);
-        if (cs->insn_count > BUDGET) fz_fail("ran past the instruction budget", cs->insn_count);
+        /* the budget is checked at block entry: a block started just below
+         * it may finish (at most tb_max_insns - 1 more) */
+        if (cs->insn_count >= BUDGET + cs->tb_max_insns) fz_fail("ran past the instruction budget", cs->insn_count);
         if (cs->vals[0] != 0) fz_fail("x0 is not zero", cs->vals[0]);
         if (r == CPU_EXIT_INSN_LIMIT || r == CPU_EXIT_HALT || r == CPU_EXIT_REQUEST) break;
         if (r == CPU_EXIT_SYSCALL) {

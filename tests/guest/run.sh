@@ -242,7 +242,8 @@ run_test() {
             for jit in $JIT_MODES; do
                 [ -z "$FILTER" ] || printf '%s\n' "$name/$variant/$jit" | grep -Eq -- "$FILTER" || continue
                 got="$WORK/out/$name-$variant.vplat-$jit"
-                local mode=${jit%%:*} -a jitopt
+                local mode=${jit%%:*}
+                local -a jitopt
                 jitopt=("--jit=${mode%%@*}")
                 [[ $mode == *@* ]] && jitopt+=("--jit-threshold=${mode#*@}")
                 [[ $jit == *:* ]] && jitopt+=("--jit-code-size=${jit#*:}")

@@ -15,11 +15,14 @@ namespace {
 
 constexpr uint64_t kCode = 0x10000;
 
+// Every test runs under each tier (the parameter).
+class Exec : public ::testing::TestWithParam<const char *> {};
+
 struct Guest {
     VplatCpu *cpu = nullptr;
-    explicit Guest(const std::vector<uint32_t> &code) {
+    explicit Guest(const std::vector<uint32_t> &code, const char *jit) {
         char err[128];
-        cpu = vplat_cpu_new("riscv64", "none", 1ull << 30, err, sizeof err);
+        cpu = vplat_cpu_new("riscv64", jit, 1ull << 30, err, sizeof err);
         EXPECT_NE(cpu, nullptr) << err;
         EXPECT_TRUE(vplat_mem_map(cpu, kCode, 0x2000, VPLAT_PROT_READ | VPLAT_PROT_WRITE | VPLAT_PROT_EXEC));
         EXPECT_TRUE(vplat_mem_map(cpu, 0x40000, 0x1000, VPLAT_PROT_READ | VPLAT_PROT_WRITE));
@@ -29,9 +32,9 @@ struct Guest {
     ~Guest() { vplat_cpu_free(cpu); }
 };
 
-TEST(Exec, LoadFaultIsPrecise) {
+TEST_P(Exec, LoadFaultIsPrecise) {
     // addi a1,zero,5 ; ld a2,0(a3) ; addi a1,zero,7 ; ecall
-    Guest g({0x00500593, 0x0006b603, 0x00700593, 0x00000073});
+    Guest g({0x00500593, 0x0006b603, 0x00700593, 0x00000073}, GetParam());
     vplat_set_reg(g.cpu, 13, 0x80000);  // unmapped
     ASSERT_EQ(vplat_run(g.cpu, 0), VPLAT_STOP_EXCEPTION);
     uint32_t cause;
@@ -44,9 +47,9 @@ TEST(Exec, LoadFaultIsPrecise) {
     EXPECT_EQ(vplat_insn_count(g.cpu), 1u);
 }
 
-TEST(Exec, StoreFaultAndAddressOutsideGuestSpace) {
+TEST_P(Exec, StoreFaultAndAddressOutsideGuestSpace) {
     // sd a1,0(a3) ; ecall
-    Guest g({0x00b6b023, 0x00000073});
+    Guest g({0x00b6b023, 0x00000073}, GetParam());
     vplat_set_reg(g.cpu, 13, 1ull << 40);  // beyond the 1 GiB space
     ASSERT_EQ(vplat_run(g.cpu, 0), VPLAT_STOP_EXCEPTION);
     uint32_t cause;
@@ -56,9 +59,9 @@ TEST(Exec, StoreFaultAndAddressOutsideGuestSpace) {
     EXPECT_EQ(vplat_insn_count(g.cpu), 0u);
 }
 
-TEST(Exec, IllegalInstructionTrapsWithEncoding) {
+TEST_P(Exec, IllegalInstructionTrapsWithEncoding) {
     // addi a0,zero,1 ; .word 0xffffffff
-    Guest g({0x00100513, 0xffffffff});
+    Guest g({0x00100513, 0xffffffff}, GetParam());
     ASSERT_EQ(vplat_run(g.cpu, 0), VPLAT_STOP_EXCEPTION);
     uint32_t cause;
     uint64_t tval;
@@ -70,8 +73,8 @@ TEST(Exec, IllegalInstructionTrapsWithEncoding) {
     EXPECT_EQ(vplat_insn_count(g.cpu), 1u);
 }
 
-TEST(Exec, FetchFromNonExecutablePageFaults) {
-    Guest g({0x00000073});
+TEST_P(Exec, FetchFromNonExecutablePageFaults) {
+    Guest g({0x00000073}, GetParam());
     vplat_set_pc(g.cpu, 0x40000);  // mapped read/write, not executable
     ASSERT_EQ(vplat_run(g.cpu, 0), VPLAT_STOP_EXCEPTION);
     uint32_t cause;
@@ -80,16 +83,16 @@ TEST(Exec, FetchFromNonExecutablePageFaults) {
     EXPECT_EQ(vplat_get_pc(g.cpu), 0x40000u);
 }
 
-TEST(Exec, InstructionBudgetStopsExactly) {
+TEST_P(Exec, InstructionBudgetStopsExactly) {
     // loop: addi a0,a0,1 ; j loop
-    Guest g({0x00150513, 0xffdff06f});
+    Guest g({0x00150513, 0xffdff06f}, GetParam());
     ASSERT_EQ(vplat_run(g.cpu, 1000), VPLAT_STOP_LIMIT);
     // the budget is checked at block boundaries: each block is 2 insns
     EXPECT_EQ(vplat_insn_count(g.cpu), 1000u);
     EXPECT_EQ(vplat_get_reg(g.cpu, 10), 500u);
 }
 
-TEST(Exec, SelfModifyingCodeWithFenceI) {
+TEST_P(Exec, SelfModifyingCodeWithFenceI) {
     // 0: auipc t0,0           t0 = code
     // 4: jal ra, 20           call the function at 24
     // 8: lui t1,0x00700       t1 = encoding of "addi a0,zero,7" = 0x00700513
@@ -110,16 +113,16 @@ TEST(Exec, SelfModifyingCodeWithFenceI) {
     code[8] = 0x00000073;                          // ecall
     code[16] = 0x00300513;                         // 0x40: addi a0,zero,3
     code[17] = 0x00008067;                         // ret
-    Guest g(code);
+    Guest g(code, GetParam());
     ASSERT_EQ(vplat_run(g.cpu, 100000), VPLAT_STOP_ECALL);
     EXPECT_EQ(vplat_get_reg(g.cpu, 11), 3u);  // old code
     EXPECT_EQ(vplat_get_reg(g.cpu, 10), 7u);  // new code after fence.i
     EXPECT_EQ(vplat_get_pc(g.cpu), kCode + 32);
 }
 
-TEST(Exec, HostWriteInvalidatesTranslatedCode) {
+TEST_P(Exec, HostWriteInvalidatesTranslatedCode) {
     // addi a0,zero,3 ; ecall
-    Guest g({0x00300513, 0x00000073});
+    Guest g({0x00300513, 0x00000073}, GetParam());
     ASSERT_EQ(vplat_run(g.cpu, 0), VPLAT_STOP_ECALL);
     EXPECT_EQ(vplat_get_reg(g.cpu, 10), 3u);
     uint32_t patched = 0x00900513;  // addi a0,zero,9
@@ -128,6 +131,8 @@ TEST(Exec, HostWriteInvalidatesTranslatedCode) {
     ASSERT_EQ(vplat_run(g.cpu, 0), VPLAT_STOP_ECALL);
     EXPECT_EQ(vplat_get_reg(g.cpu, 10), 9u);
 }
+
+INSTANTIATE_TEST_SUITE_P(Tiers, Exec, ::testing::Values("none", "native"));
 
 // ---- the TB cache itself --------------------------------------------------
 

@@ -314,7 +314,7 @@ std::vector<uint32_t> random_program(std::mt19937_64 &rng) {
         }
         case 12:  // csrr rd, fflags/frm/fcsr; csrwi frm
             if (rng() % 3) p.push_back(i_type((int32_t)(1 + rng() % 3), 0, 2, rd(), 0x73));
-            else p.push_back(i_type(2, (uint32_t)(rng() % 5), 5, 0, 0x73));
+            else p.push_back(i_type(2, (uint32_t)(rng() % 8), 5, 0, 0x73));  // csrwi frm (5..7 invalid)
             break;
         case 13: p.push_back(i_type((int32_t)(rng() % 2040) & ~7, 31, 3, fr(), 0x07)); break;   // fld
         case 14: p.push_back(s_type((int32_t)(rng() % 2040) & ~7, fr(), 31, 3, 0x27)); break;   // fsd
