@@ -356,10 +356,7 @@ static void host_fault_handler(int sig, siginfo_t *si, void *uctx) {
     cpu->exc_tval = gaddr;
 #if defined(__x86_64__)
     /* native code keeps guest registers in host registers: recover them */
-    Tb *tb = cpu->cur_tb;
-    uintptr_t rip = (uintptr_t)uc->uc_mcontext.gregs[REG_RIP];
-    if (tb && tb->native && cpu->hot_tier && rip - (uintptr_t)tb->native < tb->native_size)
-        cpu->hot_tier->fault_state(cpu, tb, rip, uctx);
+    if (cpu->hot_tier) cpu->hot_tier->fault_state(cpu, (uintptr_t)uc->uc_mcontext.gregs[REG_RIP], uctx);
 #endif
     sigset_t set;
     sigemptyset(&set);

@@ -47,10 +47,10 @@ typedef struct ExecTier {
     void (*destroy)(CpuState *cpu);
     void (*link)(void *cpu, Tb *from, uint32_t slot, Tb *to);
     void (*reset)(CpuState *cpu);
-    /* A host fault at host_pc inside tb's hot code: make the guest state
-     * precise from the host registers in uctx (a ucontext_t) and set
-     * cpu->cur_op.  false if host_pc is not a guest access of tb. */
-    bool (*fault_state)(CpuState *cpu, Tb *tb, uintptr_t host_pc, void *uctx);
+    /* A host fault at host_pc: if it is a guest access in this tier's code,
+     * make the guest state precise from the host registers in uctx (a
+     * ucontext_t) and set cpu->cur_tb and cpu->cur_op.  false otherwise. */
+    bool (*fault_state)(CpuState *cpu, uintptr_t host_pc, void *uctx);
 } ExecTier;
 
 /* Set up the core part of a CPU (TB cache, fault handling).  The frontend

@@ -23,15 +23,17 @@
  *   successor's entry with one aligned store, unlinking restores it.
  *
  * Precise state
- *   cpu->cur_tb is set at TB entry.  Guest loads and stores do not write
+ *   Guest loads and stores do not write
  *   anything back first: each access instruction is a "fault site" in the
  *   TB's side table, listing its guest insn and which host registers hold
  *   globals newer than memory.  When the access faults in the host,
  *   jitn_fault_state (called from core/exec.c's SIGSEGV handler) copies
  *   those registers from the signal context into cpu->vals and names the
- *   insn in cpu->cur_op; the out-of-line stub of a failed range check does
- *   the same with stores.  Helpers see memory: before a call every dirty
- *   global is written back, and one that may raise records cur_op first.
+ *   insn in cpu->cur_op (the TB is found from the host pc: code is
+ *   allocated in address order, so the per-buffer TB index is sorted); the
+ *   out-of-line stub of a failed range check does the same with stores.
+ *   Helpers that may look at guest state get every dirty global written
+ *   back first, and one that may raise records cur_tb and cur_op.
  *   Guest addresses are checked against mem_limit inline (the guard pages
  *   after it catch the tail of a wide access).
  */
@@ -65,6 +67,11 @@ typedef struct JitnState {
     uint64_t (*enter)(CpuState *cpu, void *code);
     FILE *perf_map;
     HostDisas *disas;                /* -d out_asm */
+    /* TBs with code here, in address order (code is bump-allocated);
+     * a released TB leaves its start and a NULL */
+    uintptr_t *index_start;
+    Tb **index_tb;
+    uint32_t n_index, cap_index;
 } JitnState;
 
 /* ---- helpers called from generated code ---------------------------------- */
@@ -113,6 +120,8 @@ typedef struct JitnSite {
 } JitnSite;
 
 typedef struct JitnMeta {
+    JitnState *js;
+    uint32_t index_pos;    /* in js->index_* */
     uint32_t n_sites;
     JitnSite *sites;
     uint8_t (*pairs)[2];   /* (global, host register) */
@@ -133,6 +142,7 @@ typedef struct Jc {
     uint32_t cur;        /* index of the IR insn being lowered */
     uint32_t cur_insn;   /* guest insn index */
     size_t *label_at;
+    size_t *fused_jcc;   /* per label: rel32 of a jcc that is that label's goto_tb jump, or 0 */
     Fixup *fixups;
     uint32_t n_fixups, cap_fixups;
     FaultStub *faults;
@@ -304,7 +314,12 @@ static void call_abs(Jc *j, const void *fn) {
     x86_call_reg(&j->x, X86_RAX);
 }
 
-static void record_insn(Jc *j) { x86_store_imm64(&j->x, X86_RBP, OFF(cur_op), (int32_t)(j->cur_insn + 1)); }
+/* cur_tb and cur_op for a helper that may raise */
+static void record_insn(Jc *j) {
+    x86_mov_ri(&j->x, X86_RAX, (uint64_t)(uintptr_t)j->tb);
+    x86_store(&j->x, 8, X86_RAX, X86_RBP, X86_NOREG, OFF(cur_tb));
+    x86_store_imm64(&j->x, X86_RBP, OFF(cur_op), (int32_t)(j->cur_insn + 1));
+}
 
 static void add_fixup(Jc *j, size_t at, uint32_t label) {
     if (j->n_fixups == j->cap_fixups) {
@@ -367,19 +382,6 @@ static void store_pc_imm(Jc *j, uint64_t pc) {
 }
 
 /* ---- lowering ------------------------------------------------------------ */
-
-static void second_operand_alu(Jc *j, X86Alu op, bool w, const IrInsn *in) {
-    if (in->src[1] == IR_VAL_IMM) {
-        if (x86_fits_i32(in->imm)) {
-            x86_alu_ri(&j->x, op, w, X86_RAX, (int32_t)in->imm);
-        } else {
-            x86_mov_ri(&j->x, X86_RCX, (uint64_t)in->imm);
-            x86_alu_rr(&j->x, op, w, X86_RAX, X86_RCX);
-        }
-    } else {
-        x86_alu_rr(&j->x, op, w, X86_RAX, use(j, in->src[1]));
-    }
-}
 
 /* rcx = second operand (register or immediate) */
 static void second_operand_rcx(Jc *j, const IrInsn *in) {
@@ -532,19 +534,65 @@ static void lower_store(Jc *j, const IrInsn *in, int size) {
     x86_store(&j->x, size, rv, X86_R12, X86_RAX, 0);
 }
 
+/* cmp src0, src1 (register, memory or immediate) */
+static void emit_compare(Jc *j, const IrInsn *in) {
+    Operands o;
+    o.ra = use(j, in->src[0]);
+    if (in->src[1] == IR_VAL_IMM) o.rb = -1;
+    else if (in->src[1] != in->src[0] && better_from_memory(j, in->src[1])) o.rb = OPERAND_MEM;
+    else o.rb = use(j, in->src[1]);
+    if (o.rb == OPERAND_MEM) {
+        x86_alu_rm(&j->x, X86_CMP, true, o.ra, X86_RBP, home_off(j, in->src[1]));
+    } else if (o.rb >= 0) {
+        x86_alu_rr(&j->x, X86_CMP, true, o.ra, o.rb);
+    } else if (x86_fits_i32(in->imm)) {
+        x86_alu_ri(&j->x, X86_CMP, true, o.ra, (int32_t)in->imm);
+    } else {
+        x86_mov_ri(&j->x, X86_RCX, (uint64_t)in->imm);
+        x86_alu_rr(&j->x, X86_CMP, true, o.ra, X86_RCX);
+    }
+}
+
+/* The goto_tb right after `label`, if that is all the label leads to. */
+static const IrInsn *label_goto_tb(const Jc *j, uint32_t label) {
+    for (uint32_t i = j->cur + 1; i + 1 < j->b->n_insns; i++) {
+        const IrInsn *in = &j->b->insns[i];
+        if (in->op == IR_label && in->aux == label) {
+            const IrInsn *next = &j->b->insns[i + 1];
+            return next->op == IR_goto_tb ? next : NULL;
+        }
+    }
+    return NULL;
+}
+
 static void lower_branch(Jc *j, const IrInsn *in, X86Cond cc) {
     sync_globals(j);
-    load_rax(j, in->src[0]);
-    second_operand_alu(j, X86_CMP, true, in);
-    add_fixup(j, x86_jcc32(&j->x, cc), in->aux);
+    emit_compare(j, in);
+    const IrInsn *gt = label_goto_tb(j, in->aux);
+    if (gt) {
+        /* branch straight to the successor TB: this jcc is the goto_tb's
+         * patchable jump (its stub is placed at the label) */
+        x86_align(&j->x, 4, 2); /* nops keep the flags; rel32 lands 4-aligned */
+        size_t at = x86_jcc32(&j->x, cc);
+        j->tb->native_jmp[gt->aux] = (uint32_t)at;
+        j->fused_jcc[in->aux] = at;
+    } else {
+        add_fixup(j, x86_jcc32(&j->x, cc), in->aux);
+    }
 }
 
 static void lower_goto_tb(Jc *j, const IrInsn *in) {
     sync_globals(j);
     uint32_t slot = in->aux;
-    x86_align(&j->x, 4, 3); /* the rel32 after the 0xe9 byte lands 4-aligned */
-    size_t at = x86_jmp32(&j->x);
-    j->tb->native_jmp[slot] = (uint32_t)at;
+    const IrInsn *prev = j->cur ? &j->b->insns[j->cur - 1] : NULL;
+    if (prev && prev->op == IR_label && j->fused_jcc[prev->aux]) {
+        /* the jump is the branch's jcc; only the exit stub is needed here */
+        x86_patch_rel32(&j->x, j->fused_jcc[prev->aux], x86_offset(&j->x));
+    } else {
+        x86_align(&j->x, 4, 3); /* the rel32 after the 0xe9 byte lands 4-aligned */
+        size_t at = x86_jmp32(&j->x);
+        j->tb->native_jmp[slot] = (uint32_t)at;
+    }
     j->tb->native_stub[slot] = (uint32_t)x86_offset(&j->x);
     store_pc_imm(j, (uint64_t)in->imm);
     jmp_epilogue(j, EXIT_CHAIN0 + slot);
@@ -632,11 +680,12 @@ static void lower_insn(Jc *j, const IrInsn *in) {
     case IR_mul:
     case IR_mulw: {
         bool w = in->op == IR_mul;
-        load_rax(j, in->src[0]);
-        second_operand_rcx(j, in);
-        x86_imul_rr(x, w, X86_RAX, X86_RCX);
-        if (!w) x86_movsxd(x, X86_RAX, X86_RAX);
-        def_rax(j, in->dst);
+        Operands o = operands(j, in);
+        if (o.rb < 0) x86_mov_ri(x, X86_RCX, (uint64_t)in->imm);
+        if (o.rd != o.ra) x86_mov_rr(x, true, o.rd, o.ra);
+        x86_imul_rr(x, w, o.rd, o.rb < 0 ? X86_RCX : o.rb);
+        if (!w) x86_movsxd(x, o.rd, o.rd);
+        finish(j, in->dst, o.rd);
         break;
     }
     case IR_mulh:
@@ -741,7 +790,8 @@ static bool jitn_prepare(CpuState *cpu, Tb *tb) {
     j.slot_of = calloc(b->n_temps + 1, sizeof(uint16_t));
     j.last_use = calloc(b->n_temps + 1, sizeof(uint32_t));
     j.label_at = calloc(b->n_labels + 1, sizeof(size_t));
-    if (!j.reg_of || !j.dirty || !j.slot_of || !j.last_use || !j.label_at) abort();
+    j.fused_jcc = calloc(b->n_labels + 1, sizeof(size_t));
+    if (!j.reg_of || !j.dirty || !j.slot_of || !j.last_use || !j.label_at || !j.fused_jcc) abort();
     memset(j.reg_of, -1, j.nv);
     for (int r = 0; r < 16; r++) j.holder[r] = IR_VAL_NONE;
     bool fits = ir_assign_temp_slots(b, j.ng, CPU_MAX_SLOTS - 1, j.slot_of, j.last_use);
@@ -753,8 +803,6 @@ static bool jitn_prepare(CpuState *cpu, Tb *tb) {
     size_t to_stop = x86_jcc32(x, X86_CC_BE);
     x86_alu_ri(x, X86_ADD, true, X86_RAX, (int32_t)tb->n_insns);
     x86_store(x, 8, X86_RAX, X86_RBP, X86_NOREG, OFF(insn_count));
-    x86_mov_ri(x, X86_RAX, (uint64_t)(uintptr_t)tb);
-    x86_store(x, 8, X86_RAX, X86_RBP, X86_NOREG, OFF(cur_tb));
 
     for (j.cur = 0; j.cur < b->n_insns && !x->overflow; j.cur++) {
         lower_insn(&j, &b->insns[j.cur]);
@@ -771,6 +819,8 @@ static bool jitn_prepare(CpuState *cpu, Tb *tb) {
             const uint8_t *pr = j.pairs[site->first_pair + p];
             x86_store(x, 8, pr[1], X86_RBP, X86_NOREG, SLOT_OFF(pr[0]));
         }
+        x86_mov_ri(x, X86_RCX, (uint64_t)(uintptr_t)tb);
+        x86_store(x, 8, X86_RCX, X86_RBP, X86_NOREG, OFF(cur_tb));
         x86_store_imm64(x, X86_RBP, OFF(cur_op), (int32_t)(site->insn + 1));
         x86_mov_rr(x, true, X86_RSI, X86_RAX);
         x86_mov_ri(x, X86_RDX, j.faults[k].kind);
@@ -803,6 +853,16 @@ static bool jitn_prepare(CpuState *cpu, Tb *tb) {
             if (js->disas) host_disas_print(js->disas, cpu->log, js->buf + js->used, tb->native_size);
             fprintf(cpu->log, "\n");
         }
+        if (js->n_index == js->cap_index) {
+            js->cap_index = js->cap_index ? 2 * js->cap_index : 1024;
+            js->index_start = realloc(js->index_start, js->cap_index * sizeof(uintptr_t));
+            js->index_tb = realloc(js->index_tb, js->cap_index * sizeof(Tb *));
+            if (!js->index_start || !js->index_tb) abort();
+        }
+        m->js = js;
+        m->index_pos = js->n_index;
+        js->index_start[js->n_index] = (uintptr_t)(js->buf + js->used);
+        js->index_tb[js->n_index++] = tb;
         /* publish: the code is complete before any jump can reach it */
         __atomic_store_n(&tb->native, js->buf + js->used, __ATOMIC_RELEASE);
         js->used += (tb->native_size + 15) & ~(size_t)15;
@@ -812,6 +872,7 @@ static bool jitn_prepare(CpuState *cpu, Tb *tb) {
     free(j.slot_of);
     free(j.last_use);
     free(j.label_at);
+    free(j.fused_jcc);
     free(j.fixups);
     free(j.faults);
     free(j.sites);
@@ -903,6 +964,8 @@ static void jitn_destroy(CpuState *cpu) {
     if (!js) return;
     if (js->perf_map) fclose(js->perf_map);
     host_disas_free(js->disas);
+    free(js->index_start);
+    free(js->index_tb);
     munmap(js->buf, js->size);
     free(js);
     cpu->hot_state = NULL;
@@ -912,9 +975,12 @@ static void jitn_destroy(CpuState *cpu) {
 static void jitn_reset(CpuState *cpu) {
     JitnState *js = cpu->hot_state;
     js->used = js->after_trampoline;
+    js->n_index = 0;
 }
 
 static void jitn_release(Tb *tb) {
+    JitnMeta *m = tb->native_meta;
+    if (m && m->index_pos < m->js->n_index && m->js->index_tb[m->index_pos] == tb) m->js->index_tb[m->index_pos] = NULL;
     tb->native = NULL;
     free(tb->native_meta);
     tb->native_meta = NULL;
@@ -924,8 +990,24 @@ static void jitn_release(Tb *tb) {
 static const int greg_of[16] = {REG_RAX, REG_RCX, REG_RDX, REG_RBX, REG_RSP, REG_RBP, REG_RSI, REG_RDI,
                                 REG_R8,  REG_R9,  REG_R10, REG_R11, REG_R12, REG_R13, REG_R14, REG_R15};
 
-static bool jitn_fault_state(CpuState *cpu, Tb *tb, uintptr_t host_pc, void *uctx) {
-    const JitnMeta *m = tb->native_meta;
+/* The TB whose native code contains host_pc (signal-safe: no allocation). */
+static Tb *tb_at(const JitnState *js, uintptr_t host_pc) {
+    uint32_t lo = 0, hi = js->n_index;
+    while (lo < hi) { /* last TB starting at or below host_pc */
+        uint32_t mid = (lo + hi) / 2;
+        if (js->index_start[mid] <= host_pc) lo = mid + 1;
+        else hi = mid;
+    }
+    if (lo == 0) return NULL;
+    Tb *tb = js->index_tb[lo - 1];
+    return tb && host_pc - (uintptr_t)tb->native < tb->native_size ? tb : NULL;
+}
+
+static bool jitn_fault_state(CpuState *cpu, uintptr_t host_pc, void *uctx) {
+    JitnState *js = cpu->hot_state;
+    if (!js || host_pc - (uintptr_t)js->buf >= js->size) return false;
+    Tb *tb = tb_at(js, host_pc);
+    const JitnMeta *m = tb ? tb->native_meta : NULL;
     if (!m) return false;
     uint32_t off = (uint32_t)(host_pc - (uintptr_t)tb->native);
     uint32_t lo = 0, hi = m->n_sites;
@@ -941,6 +1023,7 @@ static bool jitn_fault_state(CpuState *cpu, Tb *tb, uintptr_t host_pc, void *uct
         const uint8_t *pr = m->pairs[s->first_pair + p];
         cpu->vals[pr[0]] = (uint64_t)uc->uc_mcontext.gregs[greg_of[pr[1]]];
     }
+    cpu->cur_tb = tb;
     cpu->cur_op = (const void *)(uintptr_t)(s->insn + 1);
     return true;
 }
