@@ -2,11 +2,11 @@
  *
  * Calling convention of generated code
  *   rbp = CpuState*, r12 = guest memory base, rsp 16-byte aligned.
- *   rax, rcx, rdx are scratch and never hold values; every op computes
- *   into rax and then moves the result to its destination's register.
- *   rbx, r13-r15 (kept across helper calls) and rsi, rdi, r8-r11 hold
- *   guest globals and temps, chosen per block by a local allocator that
- *   evicts the value used furthest in the future.
+ *   rax is scratch.  rbx, r13-r15 (kept across helper calls) and rsi, rdi,
+ *   r8-r11, rcx, rdx hold guest globals and temps, chosen per block by a
+ *   local allocator that evicts the value used furthest in the future; an
+ *   op that needs rcx or rdx as scratch (shift counts, wide products,
+ *   64-bit immediates, the jump-cache probe) has them emptied first.
  *
  * Entry and exit
  *   enter(cpu, code) is a trampoline at the start of the buffer: it saves
@@ -93,11 +93,13 @@ static uint64_t c_remuw(uint64_t a, uint64_t b) { return ir_sem_remuw(a, b); }
 
 /* ---- register allocation ------------------------------------------------- */
 
-static const int8_t alloc_order[] = {X86_RBX, X86_R13, X86_R14, X86_R15, X86_RSI,
-                                     X86_RDI, X86_R8,  X86_R9,  X86_R10, X86_R11};
+static const int8_t alloc_order[] = {X86_RBX, X86_R13, X86_R14, X86_R15, X86_RSI, X86_RDI,
+                                     X86_R8,  X86_R9,  X86_R10, X86_R11, X86_RCX, X86_RDX};
 #define N_ALLOC ((int)(sizeof alloc_order / sizeof alloc_order[0]))
 
-static bool caller_saved(int r) { return r == X86_RSI || r == X86_RDI || (r >= X86_R8 && r <= X86_R11); }
+static bool caller_saved(int r) {
+    return r == X86_RSI || r == X86_RDI || (r >= X86_R8 && r <= X86_R11) || r == X86_RCX || r == X86_RDX;
+}
 
 typedef struct Fixup {
     size_t at;       /* rel32 field */
@@ -140,6 +142,7 @@ typedef struct Jc {
     uint16_t *slot_of;   /* per temp: memory home slot */
     uint32_t *last_use;  /* per temp */
     uint32_t cur;        /* index of the IR insn being lowered */
+    uint32_t reserved;   /* registers the current op uses as scratch (bit per reg) */
     uint32_t cur_insn;   /* guest insn index */
     size_t *label_at;
     size_t *fused_jcc;   /* per label: rel32 of a jcc that is that label's goto_tb jump, or 0 */
@@ -188,12 +191,13 @@ static uint32_t next_use(const Jc *j, IrVal v) {
 
 static int reg_alloc(Jc *j) {
     for (int k = 0; k < N_ALLOC; k++)
-        if (j->holder[alloc_order[k]] == IR_VAL_NONE) return alloc_order[k];
+        if (j->holder[alloc_order[k]] == IR_VAL_NONE && !(j->reserved >> alloc_order[k] & 1)) return alloc_order[k];
     int best = alloc_order[0];
     uint32_t best_use = 0;
     bool first = true;
     for (int k = 0; k < N_ALLOC; k++) {
         int r = alloc_order[k];
+        if (j->reserved >> r & 1) continue;
         uint32_t u = next_use(j, j->holder[r]);
         if (u == 0) { best = r; break; }
         if (first || u > best_use) {
@@ -268,6 +272,35 @@ static void sync_globals(Jc *j) {
 
 static void forget_all(Jc *j) {
     for (int r = 0; r < 16; r++) reg_free(j, r);
+}
+
+/* Scratch registers an op needs beyond rax. */
+static uint32_t scratch_of(const IrInsn *in) {
+    const uint32_t rcx = 1u << X86_RCX, rdx = 1u << X86_RDX;
+    switch ((IrOp)in->op) {
+    case IR_shl: case IR_shr: case IR_sar: case IR_shlw: case IR_shrw: case IR_sarw:
+        return in->src[1] == IR_VAL_IMM ? 0 : rcx;
+    case IR_mul: case IR_mulw:
+        return in->src[1] == IR_VAL_IMM ? rcx : 0;
+    case IR_mulh: case IR_mulhu: case IR_goto_ptr:
+        return rcx | rdx;
+    default:
+        if ((ir_op_info[in->op].flags & IR_F_IMM_B) && in->src[1] == IR_VAL_IMM && !x86_fits_i32(in->imm)) return rcx;
+        return 0;
+    }
+}
+
+/* Empty the registers in mask (writing back what must survive) and keep
+ * them out of allocation until the op is done. */
+static void reserve(Jc *j, uint32_t mask) {
+    for (int r = 0; r < 16; r++) {
+        if (!(mask >> r & 1) || j->holder[r] == IR_VAL_NONE) continue;
+        IrVal v = j->holder[r];
+        if (v >= j->ng && j->last_use[v - j->ng] >= j->cur) j->dirty[v] = 1; /* a live temp needs its home */
+        reg_writeback(j, r);
+        reg_free(j, r);
+    }
+    j->reserved = mask;
 }
 
 /* Free temps whose last use is the current insn. */
@@ -805,7 +838,10 @@ static bool jitn_prepare(CpuState *cpu, Tb *tb) {
     x86_store(x, 8, X86_RAX, X86_RBP, X86_NOREG, OFF(insn_count));
 
     for (j.cur = 0; j.cur < b->n_insns && !x->overflow; j.cur++) {
+        uint32_t scratch = scratch_of(&b->insns[j.cur]);
+        if (scratch) reserve(&j, scratch);
         lower_insn(&j, &b->insns[j.cur]);
+        j.reserved = 0;
         release_dead(&j);
     }
     /* out of line: budget stop, then memory fault stubs */
