@@ -16,7 +16,9 @@ void stats_print(const Stats *s, uint64_t insns, FILE *out) {
     fprintf(out, "  TB cache flushes            %" PRIu64 "\n", s->tb_flushes);
     fprintf(out, "  TBs invalidated             %" PRIu64 "\n", s->tb_invalidations);
     fprintf(out, "  slow-path TB lookups        %" PRIu64 "\n", s->tb_lookups);
-    fprintf(out, "  jump-cache hits (indirect)  %" PRIu64 "\n", s->jmp_cache_hits);
+    uint64_t probes = s->jmp_cache_hits + s->jmp_cache_misses;
+    fprintf(out, "  jump-cache hits (indirect)  %" PRIu64 " of %" PRIu64 " (%.1f%%)\n", s->jmp_cache_hits, probes,
+            probes ? 100.0 * (double)s->jmp_cache_hits / (double)probes : 0.0);
     fprintf(out, "  chain links made            %" PRIu64 "\n", s->chain_links);
     fprintf(out, "  code-page write faults      %" PRIu64 "\n", s->smc_faults);
     if (s->tbs_promoted) {

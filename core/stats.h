@@ -13,7 +13,8 @@ typedef struct Stats {
     uint64_t tb_flushes;            /* full cache flushes */
     uint64_t tb_invalidations;      /* TBs invalidated by page or range */
     uint64_t tb_lookups;            /* slow-path lookups from the loop */
-    uint64_t jmp_cache_hits;
+    uint64_t jmp_cache_hits;        /* indirect exits that found their TB inline */
+    uint64_t jmp_cache_misses;      /* ... and that went back to the loop */
     uint64_t chain_links;           /* direct exits linked to a successor */
     uint64_t smc_faults;            /* writes caught on write-protected code pages */
     uint64_t tbs_promoted;          /* TBs given hot-tier (native) code */

@@ -352,6 +352,7 @@ L_goto_ptr: {
             goto enter;
         }
     }
+    cpu->stats.jmp_cache_misses++;
     res.kind = TB_EXIT_LOOKUP;
     res.tb = tb;
     return res;

@@ -656,12 +656,14 @@ static void lower_goto_ptr(Jc *j, const IrInsn *in) {
     x86_load(x, X86_LD64, X86_RDX, X86_RDX, X86_NOREG, (int32_t)offsetof(Tb, native));
     x86_test_rr(x, X86_RDX, X86_RDX);
     size_t miss4 = x86_jcc32(x, X86_CC_E);
+    x86_add_mi8(x, X86_RBP, OFF(stats.jmp_cache_hits), 1);
     x86_jmp_reg(x, X86_RDX);
     size_t miss = x86_offset(x);
     x86_patch_rel32(x, miss1, miss);
     x86_patch_rel32(x, miss2, miss);
     x86_patch_rel32(x, miss3, miss);
     x86_patch_rel32(x, miss4, miss);
+    x86_add_mi8(x, X86_RBP, OFF(stats.jmp_cache_misses), 1);
     jmp_epilogue(j, EXIT_LOOKUP);
 }
 

@@ -121,6 +121,14 @@ static inline void x86_alu_rm(X86Buf *b, X86Alu op, bool w, int dst, int base, i
     x86_modrm_mem(b, dst, base, X86_NOREG, disp);
 }
 
+/* add qword [base + disp], imm8 */
+static inline void x86_add_mi8(X86Buf *b, int base, int32_t disp, int8_t imm) {
+    x86_rex(b, true, 0, -1, base, false);
+    x86_byte(b, 0x83);
+    x86_modrm_mem(b, 0, base, X86_NOREG, disp);
+    x86_byte(b, (uint8_t)imm);
+}
+
 /* cmp qword [base + disp], reg */
 static inline void x86_cmp_mr(X86Buf *b, int base, int32_t disp, int reg) {
     x86_rex(b, true, reg, -1, base, false);

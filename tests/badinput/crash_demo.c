@@ -38,7 +38,19 @@ static bool demo_bad_symbolizer(uintptr_t pc, char *buf, size_t len) {
     return false;
 }
 
-__attribute__((noinline)) static int demo_div(volatile int a, volatile int b) { return a / b; }
+/* A real hardware #DE; in C the division would be UB that UBSan reports
+ * first (scripts/sanitize.sh ubsan). */
+__attribute__((noinline)) static int demo_div(volatile int a, volatile int b) {
+#if defined(__x86_64__)
+    int q = a, d = b;
+    __asm__ volatile("cltd\n\tidivl %1" : "+a"(q) : "r"(d) : "edx", "cc");
+    return q;
+#else
+    (void)a;
+    (void)b;
+    return raise(SIGFPE);
+#endif
+}
 
 int main(int argc, char **argv) {
     crash_set_command_line(argc, argv);
