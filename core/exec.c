@@ -25,6 +25,7 @@
 #include <ucontext.h>
 #include <unistd.h>
 
+#include "core/crash.h"
 #include "core/log.h"
 
 static __thread CpuState *cpu_current;
@@ -323,10 +324,7 @@ out:
 
 static void fatal_host_signal(int sig, siginfo_t *si, CpuState *cpu) {
     /* Not a guest access: a vplat bug.  core/crash.c reports it (signal,
-     * guest pc, command line, host backtrace) and exits with 125.  (Declared
-     * here rather than by #include "core/crash.h" to keep this edit inside
-     * the function.) */
-    _Noreturn void crash_report(int sig, void *fault_addr, const CpuState *cpu);
+     * guest pc, command line, host backtrace) and exits with 125. */
     crash_report(sig, si->si_addr, cpu);
 }
 
@@ -369,7 +367,7 @@ void cpu_install_fault_handler(void) {
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_sigaction = host_fault_handler;
-    sa.sa_flags = SA_SIGINFO | SA_NODEFER;
+    sa.sa_flags = SA_SIGINFO | SA_NODEFER | SA_ONSTACK;
     sigemptyset(&sa.sa_mask);
     sigaction(SIGSEGV, &sa, NULL);
     sigaction(SIGBUS, &sa, NULL);

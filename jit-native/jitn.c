@@ -59,7 +59,8 @@
 enum { EXIT_CHAIN0 = 0, EXIT_CHAIN1 = 1, EXIT_LOOKUP = 2, EXIT_LOOP = 3, EXIT_STOP = 4, EXIT_KIND_MASK = 15 };
 
 typedef struct JitnState {
-    uint8_t *buf;
+    uint8_t *buf;                    /* where the code runs */
+    uint8_t *wbuf;                   /* where it is written: == buf if RWX, else a second mapping (W^X) */
     size_t size;
     size_t used;
     size_t after_trampoline;
@@ -819,7 +820,7 @@ static bool jitn_prepare(CpuState *cpu, Tb *tb) {
     j.js = js;
     j.ng = b->env->n_globals;
     j.nv = j.ng + b->n_temps;
-    j.x = x86_buf(js->buf + js->used, js->size - js->used);
+    j.x = x86_buf(js->wbuf + js->used, js->size - js->used);
     j.reg_of = malloc(j.nv);
     j.dirty = calloc(j.nv, 1);
     j.slot_of = calloc(b->n_temps + 1, sizeof(uint16_t));
@@ -922,11 +923,13 @@ static bool jitn_prepare(CpuState *cpu, Tb *tb) {
 
 static void jitn_link(void *cpu_, Tb *from, uint32_t slot, Tb *to) {
     CpuState *cpu = cpu_;
+    JitnState *js = cpu->hot_state;
     if (!from->native) return;
     uint8_t *field = (uint8_t *)from->native + from->native_jmp[slot];
     uint8_t *target = (to && to->native) ? (uint8_t *)to->native : (uint8_t *)from->native + from->native_stub[slot];
     int32_t rel = (int32_t)(target - (field + 4));
-    __atomic_store_n((int32_t *)(void *)field, rel, __ATOMIC_RELEASE);
+    /* one aligned 4-byte store: a racing reader sees the old or the new jump */
+    __atomic_store_n((int32_t *)(void *)(js->wbuf + (field - js->buf)), rel, __ATOMIC_RELEASE);
     if (to && to->native) cpu->stats.chain_patches++;
 }
 
@@ -955,7 +958,7 @@ static TbExit jitn_run(CpuState *cpu, Tb *tb, bool chain) {
 }
 
 static void emit_trampoline(JitnState *js) {
-    X86Buf b = x86_buf(js->buf, js->size);
+    X86Buf b = x86_buf(js->wbuf, js->size);
     static const int8_t saved[] = {X86_RBP, X86_RBX, X86_R12, X86_R13, X86_R14, X86_R15};
     for (size_t i = 0; i < sizeof saved; i++) x86_push(&b, saved[i]);
     x86_alu_ri(&b, X86_SUB, true, X86_RSP, 8);
@@ -976,13 +979,30 @@ static bool jitn_init(CpuState *cpu, char *err, size_t err_len) {
     if (!js) abort();
     js->size = cpu->jit_code_size ? cpu->jit_code_size : JITN_DEFAULT_CODE_SIZE;
     if (js->size < 4096) js->size = 4096;
-    void *p = mmap(NULL, js->size, PROT_READ | PROT_WRITE | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (p == MAP_FAILED) {
-        snprintf(err, err_len, "cannot map %zu bytes of executable memory for native code", js->size);
-        free(js);
-        return false;
+    void *p = cpu->jit_wx ? MAP_FAILED
+                          : mmap(NULL, js->size, PROT_READ | PROT_WRITE | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p != MAP_FAILED) {
+        js->buf = js->wbuf = p;
+    } else {
+        /* W^X: the host refuses (or we were told to avoid) writable+executable
+         * pages: one memory file, mapped once writable and once executable */
+        int fd = memfd_create("vplat-jit", MFD_CLOEXEC);
+        void *w = MAP_FAILED, *x = MAP_FAILED;
+        if (fd >= 0 && ftruncate(fd, (off_t)js->size) == 0) {
+            w = mmap(NULL, js->size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+            x = mmap(NULL, js->size, PROT_READ | PROT_EXEC, MAP_SHARED, fd, 0);
+        }
+        if (fd >= 0) close(fd);
+        if (w == MAP_FAILED || x == MAP_FAILED) {
+            if (w != MAP_FAILED) munmap(w, js->size);
+            if (x != MAP_FAILED) munmap(x, js->size);
+            snprintf(err, err_len, "cannot map %zu bytes of executable memory for native code", js->size);
+            free(js);
+            return false;
+        }
+        js->wbuf = w;
+        js->buf = x;
     }
-    js->buf = p;
     emit_trampoline(js);
     if (cpu->perf_map) {
         char path[64];
@@ -1004,6 +1024,7 @@ static void jitn_destroy(CpuState *cpu) {
     host_disas_free(js->disas);
     free(js->index_start);
     free(js->index_tb);
+    if (js->wbuf != js->buf) munmap(js->wbuf, js->size);
     munmap(js->buf, js->size);
     free(js);
     cpu->hot_state = NULL;

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/crash.h"
 #include "core/exec.h"
 #include "core/log.h"
 #include "interp/interp.h"
@@ -62,6 +63,8 @@ static void usage(FILE *out) {
             "  --seed N          seed for --deterministic (default 0)\n"
             "  --verify-ir       check every translated block with the IR verifier\n"
             "  --perf-map        name JIT code in /tmp/perf-PID.map for `perf report`\n"
+            "  --jit-wx          keep JIT code never writable and executable at once (W^X;\n"
+            "                    automatic where the host refuses such pages)\n"
             "  --help, --version\n");
 }
 
@@ -120,6 +123,8 @@ static int cmd_user(int argc, char **argv) {
             cfg.singlestep = true;
         } else if (!strcmp(a, "--stats")) {
             cfg.stats = true;
+        } else if (!strcmp(a, "--jit-wx")) {
+            cfg.jit_wx = true;
         } else if (!strcmp(a, "--perf-map")) {
             cfg.perf_map = true;
         } else if (!strcmp(a, "--verify-ir")) {
@@ -164,6 +169,8 @@ static int cmd_user(int argc, char **argv) {
 }
 
 int main(int argc, char **argv) {
+    crash_set_command_line(argc, argv);
+    crash_install_handlers();
     if (argc < 2) {
         usage(stderr);
         return 2;

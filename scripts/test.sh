@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Runs every vplat test: installs what is missing (scripts/setup.sh), then
-# `bazel test //...` — unit tests (googletest), guest programs compared
-# with qemu-riscv64, the instruction-coverage program, the lockstep
-# checker, FP reference tests and the bench suite's quick mode.
-# Ends with one line "N passed, M failed" (Bazel test targets).
+# `bazel test //...` — unit and differential tests (googletest), guest
+# programs compared with qemu-riscv64 under every tier, the
+# instruction-coverage program, the lockstep checker, FP reference tests,
+# bad input, short fuzzing runs — and then the same suites under ASan and
+# UBSan (scripts/sanitize.sh; VPLAT_SANITIZE=0 skips them).
+# Ends with one line "N passed, M failed" (Bazel test targets, all runs).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -14,6 +16,10 @@ fi
 log=$(mktemp)
 bazel test //... "$@" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
+if [ "${VPLAT_SANITIZE:-1}" != 0 ]; then
+  ./scripts/sanitize.sh 2>&1 | tee -a "$log"
+  [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
+fi
 passed=$(grep -cE '^//[^ ]+ +(\(cached\) )?PASSED' "$log")
 failed=$(grep -cE '^//[^ ]+ +(\(cached\) )?(FAILED|TIMEOUT|NO STATUS|FAILED TO BUILD)' "$log")
 rm -f "$log"

@@ -338,9 +338,10 @@ static unsigned fetch(CpuState *cpu, uint64_t pc, uint32_t *raw) {
 
 static void rv_translate(CpuState *cpu, uint64_t pc, uint32_t max_insns, IrBlock *b) {
     RvTranslator t = {.cpu = cpu, .b = b, .pc = pc};
-    const uint64_t page_end = (pc & MEM_PAGE_MASK) + MEM_PAGE_SIZE;
+    const uint64_t page = pc & MEM_PAGE_MASK;
     for (uint32_t n = 0; !t.ended; n++) {
-        if (n == max_insns || t.pc >= page_end) {
+        /* stop at the page end (t.pc - page, because page + size wraps on the last page) */
+        if (n == max_insns || (n > 0 && t.pc - page >= MEM_PAGE_SIZE)) {
             end_goto(&t, 0, t.pc);
             break;
         }

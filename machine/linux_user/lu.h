@@ -45,6 +45,7 @@ typedef struct LuConfig {
     uint64_t jit_threshold;       /* executions before promotion (--jit-threshold) */
     size_t jit_code_size;         /* native code buffer bytes (--jit-code-size; 0 = default) */
     bool perf_map;                /* --perf-map: /tmp/perf-PID.map names JIT blocks for perf */
+    bool jit_wx;                  /* --jit-wx: separate writable and executable views of JIT code */
     bool verify_ir;               /* cpu.cs.verify_ir: check every block's IR (tests) */
 } LuConfig;
 

@@ -145,6 +145,7 @@ static int lu_process_run(LuProcess *p, const char *prog, const char *execfn, in
     cpu_set_tier(cs, cfg->tier ? cfg->tier : &interp_tier);
     cs->jit_code_size = cfg->jit_code_size;
     cs->perf_map = cfg->perf_map;
+    cs->jit_wx = cfg->jit_wx;
     if (cfg->hot_tier) {
         char jerr[160];
         if (!cpu_set_hot_tier(cs, cfg->hot_tier, cfg->jit_threshold, jerr, sizeof jerr)) {

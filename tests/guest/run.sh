@@ -30,8 +30,9 @@ set -u
 # backends land; --jit overrides this list.
 # Each mode is a --jit value, optionally with @N for --jit-threshold=N
 # (native@0 compiles every block on first sight) and :BYTES for
-# --jit-code-size (native@0:262144 keeps filling and flushing a tiny buffer).
-JIT_MODES="none native native@0 native@1 native@0:262144"
+# --jit-code-size (native@0:262144 keeps filling and flushing a tiny buffer);
+# +wx adds --jit-wx (separate writable and executable code mappings).
+JIT_MODES="none native native@0 native@1 native@0:262144 native@1+wx"
 
 SYSROOT=/usr/riscv64-linux-gnu
 CC=riscv64-linux-gnu-gcc
@@ -243,10 +244,12 @@ run_test() {
                 [ -z "$FILTER" ] || printf '%s\n' "$name/$variant/$jit" | grep -Eq -- "$FILTER" || continue
                 got="$WORK/out/$name-$variant.vplat-$jit"
                 local mode=${jit%%:*}
+                mode=${mode%+wx}
                 local -a jitopt
                 jitopt=("--jit=${mode%%@*}")
                 [[ $mode == *@* ]] && jitopt+=("--jit-threshold=${mode#*@}")
                 [[ $jit == *:* ]] && jitopt+=("--jit-code-size=${jit#*:}")
+                [[ $jit == *+wx ]] && jitopt+=("--jit-wx")
                 run_guest "$got" "${T_ARGS[$i]}" "$VPLAT" user "${jitopt[@]}" "${ldopt[@]}" "$exe"
                 if compare "$name/$variant/$jit" "$ref" "$got" "${T_ERR[$i]}"; then
                     p=$((p + 1))
