@@ -322,6 +322,21 @@ static void report_module(CrashOut *o, uintptr_t pc) {
     }
 }
 
+/* The CPU whose crash is being reported (set once by crash_report, which
+ * never returns): its hot tier names frames in the code it generated. */
+static const CpuState *_Atomic crash_cpu;
+
+static bool name_jit_frame(uintptr_t pc, char *buf, size_t len) {
+    const CpuState *cpu = atomic_load(&crash_cpu);
+    const ExecTier *tierp;
+    ExecTier tier;
+    if (cpu && crash_safe_read(&tierp, &cpu->hot_tier, sizeof tierp) && tierp &&
+        crash_safe_read(&tier, tierp, sizeof tier) && tier.name_host_pc && tier.name_host_pc(cpu, pc, buf, len))
+        return true;
+    CrashSymbolizer sym = atomic_load(&crash_symbolizer);
+    return sym && sym(pc, buf, len);
+}
+
 static void report_frame(CrashOut *o, int idx, uintptr_t pc, const char *name, bool have_maps) {
     out_str(o, "  #");
     out_dec(o, (uint64_t)idx);
@@ -330,9 +345,8 @@ static void report_frame(CrashOut *o, int idx, uintptr_t pc, const char *name, b
     out_str(o, " ");
     /* Generated code first: it has no ELF symbol, and a symbolizer that
      * knows its code ranges is authoritative for them. */
-    CrashSymbolizer sym = atomic_load(&crash_symbolizer);
     char jit[CRASH_NAME_LEN];
-    if (sym && sym(pc, jit, sizeof jit)) {
+    if (name_jit_frame(pc, jit, sizeof jit)) {
         jit[sizeof jit - 1] = 0;
         out_str(o, jit);
     } else {
@@ -411,9 +425,8 @@ static void report_backtrace(CrashOut *o) {
         }
     }
     for (int i = first; i < n; i++) {
-        CrashSymbolizer sym = atomic_load(&crash_symbolizer);
         crash_pcs[i] = (uintptr_t)pcs[i];
-        if (sym && sym(crash_pcs[i], crash_names[i], CRASH_NAME_LEN)) {
+        if (name_jit_frame(crash_pcs[i], crash_names[i], CRASH_NAME_LEN)) {
             report_frame(o, i - first, crash_pcs[i], crash_names[i], have_maps);
             continue;
         }
@@ -460,6 +473,7 @@ _Noreturn void crash_report(int sig, void *fault_addr, const CpuState *cpu) {
         sigaddset(&unblock, crash_fatal_sigs[i]);
     }
     sigprocmask(SIG_UNBLOCK, &unblock, NULL);
+    atomic_store(&crash_cpu, cpu);
 
     CrashOut o = {.n = 0};
     out_str(&o, "vplat: internal error: host signal ");

@@ -51,6 +51,9 @@ typedef struct ExecTier {
      * make the guest state precise from the host registers in uctx (a
      * ucontext_t) and set cpu->cur_tb and cpu->cur_op.  false otherwise. */
     bool (*fault_state)(CpuState *cpu, uintptr_t host_pc, void *uctx);
+    /* Crash reports: name host_pc if it is in this tier's code ("[native]
+     * tb 0x... guest pc 0x..."); async-signal-safe, no allocation. */
+    bool (*name_host_pc)(const CpuState *cpu, uintptr_t host_pc, char *buf, size_t len);
 } ExecTier;
 
 /* Set up the core part of a CPU (TB cache, fault handling).  The frontend
