@@ -695,6 +695,9 @@ static inline int rv_fres_s(uint32_t r)
 }
 static inline uint64_t rv_odd(uint64_t m) { return m >> __builtin_ctzll(m); }
 
+/* The fast paths below only test whether a result is exact when NX is not
+ * yet set: accrued flags are sticky, so once a program has seen one
+ * inexact result (nearly always) the test would change nothing. */
 static inline int rv_fast_add_d(uint32_t *ff, int rm, uint64_t a, uint64_t b, int neg, uint64_t *r)
 {
     if (!RV_HAVE_FAST || rm != RV_RM_RNE)
@@ -712,7 +715,7 @@ static inline int rv_fast_add_d(uint32_t *ff, int rm, uint64_t a, uint64_t b, in
     uint64_t sb = rv_d_bits(s);
     if (!rv_fres_d(sb) && !rv_fzero_d(sb))
         return 0;
-    if (y - (s - x) != 0)
+    if (!(*ff & RV_FFLAG_NX) && (y - (s - x) != 0))
         *ff |= RV_FFLAG_NX;
     *r = sb;
     return 1;
@@ -735,7 +738,7 @@ static inline int rv_fast_add_s(uint32_t *ff, int rm, uint64_t a64, uint64_t b64
     uint32_t sb = rv_f_bits(s);
     if (!rv_fres_s(sb) && !rv_fzero_s(sb))
         return 0;
-    if (y - (s - x) != 0)
+    if (!(*ff & RV_FFLAG_NX) && (y - (s - x) != 0))
         *ff |= RV_FFLAG_NX;
     *r = sb;
     return 1;
@@ -752,7 +755,7 @@ static inline int rv_fast_mul_d(uint32_t *ff, int rm, uint64_t a, uint64_t b, ui
     rv_u128 p = (rv_u128)((a & fm) | hid) * ((b & fm) | hid);
     int bits = 105 + (int)((uint64_t)(p >> 64) >> 41); /* p in [2^104, 2^106) */
     int tz = __builtin_ctzll((a & fm) | hid) + __builtin_ctzll((b & fm) | hid);
-    if (bits - tz > 53)
+    if (!(*ff & RV_FFLAG_NX) && (bits - tz > 53))
         *ff |= RV_FFLAG_NX;
     *r = pb;
     return 1;
@@ -767,7 +770,7 @@ static inline int rv_fast_mul_s(uint32_t *ff, int rm, uint64_t a64, uint64_t b64
     if (!rv_fres_s(pb))
         return 0;
     uint64_t p = (uint64_t)((a & 0x7fffff) | 0x800000) * ((b & 0x7fffff) | 0x800000);
-    if ((63 - __builtin_clzll(p)) + 1 - __builtin_ctzll(p) > 24)
+    if (!(*ff & RV_FFLAG_NX) && ((63 - __builtin_clzll(p)) + 1 - __builtin_ctzll(p) > 24))
         *ff |= RV_FFLAG_NX;
     *r = pb;
     return 1;
@@ -782,8 +785,8 @@ static inline int rv_fast_div_d(uint32_t *ff, int rm, uint64_t a, uint64_t b, ui
         return 0;
     const uint64_t hid = 1ull << 52, fm = hid - 1;
     uint64_t t;
-    if (__builtin_mul_overflow(rv_odd((qb & fm) | hid), rv_odd((b & fm) | hid), &t) ||
-        t != rv_odd((a & fm) | hid))
+    if (!(*ff & RV_FFLAG_NX) && (__builtin_mul_overflow(rv_odd((qb & fm) | hid), rv_odd((b & fm) | hid), &t) ||
+        t != rv_odd((a & fm) | hid)))
         *ff |= RV_FFLAG_NX;
     *r = qb;
     return 1;
@@ -798,7 +801,7 @@ static inline int rv_fast_div_s(uint32_t *ff, int rm, uint64_t a64, uint64_t b64
     if (!rv_fres_s(qb))
         return 0;
     uint64_t t = rv_odd((qb & 0x7fffff) | 0x800000) * rv_odd((b & 0x7fffff) | 0x800000);
-    if (t != rv_odd((a & 0x7fffff) | 0x800000))
+    if (!(*ff & RV_FFLAG_NX) && (t != rv_odd((a & 0x7fffff) | 0x800000)))
         *ff |= RV_FFLAG_NX;
     *r = qb;
     return 1;
@@ -841,7 +844,7 @@ static inline int rv_fast_sqrt_d(uint32_t *ff, int rm, uint64_t a, uint64_t *r)
     uint64_t rb = rv_d_bits(rv_host_sqrt_d(rv_as_d(a)));
     const uint64_t hid = 1ull << 52, fm = hid - 1;
     uint64_t o = rv_odd((rb & fm) | hid), t;
-    if (__builtin_mul_overflow(o, o, &t) || t != rv_odd((a & fm) | hid))
+    if (!(*ff & RV_FFLAG_NX) && (__builtin_mul_overflow(o, o, &t) || t != rv_odd((a & fm) | hid)))
         *ff |= RV_FFLAG_NX;
     *r = rb; /* sqrt of a positive normal is always normal */
     return 1;
@@ -854,7 +857,7 @@ static inline int rv_fast_sqrt_s(uint32_t *ff, int rm, uint64_t a64, uint64_t *r
         return 0;
     uint32_t rb = rv_f_bits(rv_host_sqrt_s(rv_as_f(a)));
     uint64_t o = rv_odd((rb & 0x7fffff) | 0x800000);
-    if (o * o != rv_odd((a & 0x7fffff) | 0x800000))
+    if (!(*ff & RV_FFLAG_NX) && (o * o != rv_odd((a & 0x7fffff) | 0x800000)))
         *ff |= RV_FFLAG_NX;
     *r = rb;
     return 1;
