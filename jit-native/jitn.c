@@ -1,8 +1,11 @@
 /* jitn.c — IR to x86-64 (tier 1), the code buffer, chaining.
  *
  * Calling convention of generated code
- *   rbp = CpuState*, r12 = guest memory base, rsp 16-byte aligned.
- *   rax is scratch.  rbx, r13-r15 (kept across helper calls) and rsi, rdi,
+ *   rbp = CpuState*, r12 = guest memory base, r15 = cpu->insn_count (kept
+ *   in a register so the per-TB budget check has no memory dependency; it
+ *   is written back before every call, at every exit and in fault paths),
+ *   rsp 16-byte aligned.
+ *   rax is scratch.  rbx, r13, r14 (kept across helper calls) and rsi, rdi,
  *   r8-r11, rcx, rdx hold guest globals and temps, chosen per block by a
  *   local allocator that evicts the value used furthest in the future; an
  *   op that needs rcx or rdx as scratch (shift counts, wide products,
@@ -95,8 +98,9 @@ static uint64_t c_remuw(uint64_t a, uint64_t b) { return ir_sem_remuw(a, b); }
 
 /* ---- register allocation ------------------------------------------------- */
 
-static const int8_t alloc_order[] = {X86_RBX, X86_R13, X86_R14, X86_R15, X86_RSI, X86_RDI,
-                                     X86_R8,  X86_R9,  X86_R10, X86_R11, X86_RCX, X86_RDX};
+#define REG_INSN_COUNT X86_R15
+static const int8_t alloc_order[] = {X86_RBX, X86_R13, X86_R14, X86_RSI, X86_RDI, X86_R8,
+                                     X86_R9,  X86_R10, X86_R11, X86_RCX, X86_RDX};
 #define N_ALLOC ((int)(sizeof alloc_order / sizeof alloc_order[0]))
 
 static bool caller_saved(int r) {
@@ -344,7 +348,10 @@ static void arg_load(Jc *j, int ar, IrVal v) {
     else x86_load(&j->x, X86_LD64, ar, X86_RBP, X86_NOREG, home_off(j, v));
 }
 
+static void store_insn_count(X86Buf *x) { x86_store(x, 8, REG_INSN_COUNT, X86_RBP, X86_NOREG, OFF(insn_count)); }
+
 static void call_abs(Jc *j, const void *fn) {
+    store_insn_count(&j->x); /* the callee may read it (instret) or raise */
     x86_mov_ri(&j->x, X86_RAX, (uint64_t)(uintptr_t)fn);
     x86_call_reg(&j->x, X86_RAX);
 }
@@ -835,11 +842,9 @@ static bool jitn_prepare(CpuState *cpu, Tb *tb) {
 
     X86Buf *x = &j.x;
     /* entry: budget check, retired count, current TB */
-    x86_load(x, X86_LD64, X86_RAX, X86_RBP, X86_NOREG, OFF(insn_count));
-    x86_cmp_mr(x, X86_RBP, OFF(insn_limit), X86_RAX);
+    x86_cmp_mr(x, X86_RBP, OFF(insn_limit), REG_INSN_COUNT);
     size_t to_stop = x86_jcc32(x, X86_CC_BE);
-    x86_alu_ri(x, X86_ADD, true, X86_RAX, (int32_t)tb->n_insns);
-    x86_store(x, 8, X86_RAX, X86_RBP, X86_NOREG, OFF(insn_count));
+    x86_alu_ri(x, X86_ADD, true, REG_INSN_COUNT, (int32_t)tb->n_insns);
 
     for (j.cur = 0; j.cur < b->n_insns && !x->overflow; j.cur++) {
         uint32_t scratch = scratch_of(&b->insns[j.cur]);
@@ -965,8 +970,10 @@ static void emit_trampoline(JitnState *js) {
     x86_alu_ri(&b, X86_SUB, true, X86_RSP, 8);
     x86_mov_rr(&b, true, X86_RBP, X86_RDI);
     x86_load(&b, X86_LD64, X86_R12, X86_RBP, X86_NOREG, OFF(mem_base));
+    x86_load(&b, X86_LD64, REG_INSN_COUNT, X86_RBP, X86_NOREG, OFF(insn_count));
     x86_jmp_reg(&b, X86_RSI);
     js->epilogue = x86_offset(&b);
+    store_insn_count(&b);
     x86_alu_ri(&b, X86_ADD, true, X86_RSP, 8);
     for (size_t i = sizeof saved; i-- > 0;) x86_pop(&b, saved[i]);
     x86_ret(&b);
@@ -1083,6 +1090,7 @@ static bool jitn_fault_state(CpuState *cpu, uintptr_t host_pc, void *uctx) {
         const uint8_t *pr = m->pairs[s->first_pair + p];
         cpu->vals[pr[0]] = (uint64_t)uc->uc_mcontext.gregs[greg_of[pr[1]]];
     }
+    cpu->insn_count = (uint64_t)uc->uc_mcontext.gregs[greg_of[REG_INSN_COUNT]];
     cpu->cur_tb = tb;
     cpu->cur_op = (const void *)(uintptr_t)(s->insn + 1);
     return true;
