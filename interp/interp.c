@@ -131,6 +131,9 @@ bool interp_lower(CpuState *cpu, Tb *tb) {
         if (info->n_in >= 2 && in->src[1] == IR_VAL_IMM) h = RI(in->op);
         if (in->op == IR_call) {
             op->x.fn = b->env->helpers[in->aux].fn;
+        } else if (in->op == IR_fpfast) {
+            op->x.fn = b->env->helpers[in->aux].fn;
+            op->imm = (int64_t)((uint64_t)(uint32_t)in->imm | ((uint64_t)in->aux2 << 32));
         } else if (info->flags & IR_F_BRANCH) {
             op->x.u = in->aux; /* label id, resolved below */
         } else if (in->op == IR_exit) {
@@ -309,6 +312,14 @@ L_call:
     __asm__ volatile("" ::: "memory");
     V[op->d] = op->x.fn(cpu, V[op->a], V[op->b], V[op->c], (uint64_t)op->imm);
     NEXT();
+
+L_fpfast: {
+    uint64_t r;
+    if (!ir_sem_fpfast((uint32_t)((uint64_t)op->imm >> 32), V[op->a], V[op->b], V[op->c], &r))
+        r = op->x.fn(cpu, V[op->a], V[op->b], 0, (uint32_t)op->imm);
+    V[op->d] = r;
+    NEXT();
+}
 
 L_label:
 L_insn:

@@ -113,6 +113,14 @@ void ir_call(IrBlock *b, uint32_t helper, IrVal dst, IrVal a, IrVal bv, IrVal c,
     in->cflags = helper < b->env->n_helpers ? (uint8_t)b->env->helpers[helper].flags : 0;
 }
 
+void ir_fpfast(IrBlock *b, uint32_t helper, uint32_t kind, uint32_t mask, IrVal dst, IrVal a, IrVal bv,
+               IrVal flags, int64_t imm) {
+    IrInsn *in = ir_emit(b, IR_fpfast, dst, a, bv, flags, imm);
+    in->aux = helper;
+    in->aux2 = (kind & 3) | (mask << 8);
+    in->cflags = helper < b->env->n_helpers ? (uint8_t)b->env->helpers[helper].flags : 0;
+}
+
 void ir_label(IrBlock *b, uint32_t label) {
     IrInsn *in = ir_emit(b, IR_label, IR_VAL_NONE, IR_VAL_NONE, IR_VAL_NONE, IR_VAL_NONE, 0);
     in->aux = label;

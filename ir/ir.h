@@ -151,6 +151,10 @@ void ir_unop(IrBlock *b, IrOp op, IrVal dst, IrVal a);
 void ir_load(IrBlock *b, IrOp op, IrVal dst, IrVal addr, int64_t off, uint32_t mmu_idx);
 void ir_store(IrBlock *b, IrOp op, IrVal addr, IrVal val, int64_t off, uint32_t mmu_idx);
 void ir_call(IrBlock *b, uint32_t helper, IrVal dst, IrVal a, IrVal bv, IrVal c, int64_t imm);
+/* dst = binary64 op `kind` (0 add, 1 sub, 2 mul, 3 div) of a, b through
+ * helper, with the host fast path when (flags & mask) != 0 (see ir_ops.def). */
+void ir_fpfast(IrBlock *b, uint32_t helper, uint32_t kind, uint32_t mask, IrVal dst, IrVal a, IrVal bv,
+               IrVal flags, int64_t imm);
 void ir_label(IrBlock *b, uint32_t label);
 void ir_branch(IrBlock *b, IrOp op, IrVal a, IrVal bv, int64_t imm, uint32_t label);
 void ir_insn_marker(IrBlock *b, uint64_t pc, uint32_t len);

@@ -38,9 +38,9 @@ void ir_print_insn(FILE *out, const IrBlock *b, const IrInsn *in) {
         ir_val_name(b, in->dst, name, sizeof name);
         fprintf(out, "%s = ", name);
     }
-    if (in->op == IR_call) {
+    if (in->op == IR_call || in->op == IR_fpfast) {
         const char *hname = in->aux < b->env->n_helpers ? b->env->helpers[in->aux].name : "?";
-        fprintf(out, "call %s(", hname);
+        fprintf(out, "%s %s(", in->op == IR_call ? "call" : "fpfast", hname);
     } else {
         fprintf(out, "%s ", info->name);
     }
@@ -55,7 +55,7 @@ void ir_print_insn(FILE *out, const IrBlock *b, const IrInsn *in) {
         }
         printed++;
     }
-    if (in->op == IR_call) {
+    if (in->op == IR_call || in->op == IR_fpfast) {
         fprintf(out, "%s%" PRId64 ")", printed ? ", " : "", in->imm);
     } else if (in->op == IR_movi) {
         fprintf(out, "0x%" PRIx64, (uint64_t)in->imm);

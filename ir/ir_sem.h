@@ -7,7 +7,9 @@
 #ifndef VPLAT_IR_SEM_H
 #define VPLAT_IR_SEM_H
 
+#include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 
 static inline uint64_t ir_sem_sext32(uint64_t x) { return (uint64_t)(int64_t)(int32_t)(uint32_t)x; }
 
@@ -53,6 +55,26 @@ static inline uint64_t ir_sem_remuw(uint64_t a, uint64_t b) {
     uint32_t x = (uint32_t)a, y = (uint32_t)b;
     if (y == 0) return ir_sem_sext32(x);
     return ir_sem_sext32(x % y);
+}
+
+/* The fast path of IR_fpfast: true (and *r) if it applies. */
+static inline int ir_sem_f64_normal(uint64_t x) { return ((x >> 52) & 0x7ff) - 1u < 0x7feu; }
+static inline bool ir_sem_fpfast(uint32_t aux2, uint64_t a, uint64_t b, uint64_t flags, uint64_t *r) {
+    if (!(flags & (aux2 >> 8)) || !ir_sem_f64_normal(a) || !ir_sem_f64_normal(b)) return false;
+    double x, y, z;
+    memcpy(&x, &a, 8);
+    memcpy(&y, &b, 8);
+    switch (aux2 & 3) {
+    case 0: z = x + y; break;
+    case 1: z = x - y; break;
+    case 2: z = x * y; break;
+    default: z = x / y; break;
+    }
+    uint64_t bits;
+    memcpy(&bits, &z, 8);
+    if (!ir_sem_f64_normal(bits)) return false;
+    *r = bits;
+    return true;
 }
 
 #endif

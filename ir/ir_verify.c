@@ -93,7 +93,7 @@ bool ir_verify(const IrBlock *b, char *err, size_t err_len) {
             ok = fail(err, err_len, i, "%s may raise but no insn marker precedes it", info->name);
             break;
         }
-        if (in->op == IR_call && in->aux >= b->env->n_helpers) {
+        if ((in->op == IR_call || in->op == IR_fpfast) && in->aux >= b->env->n_helpers) {
             ok = fail(err, err_len, i, "call: helper %u out of range", in->aux);
             break;
         }

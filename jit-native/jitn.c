@@ -120,6 +120,17 @@ typedef struct FaultStub {
 
 /* A guest access in native code, and the dirty globals live in host
  * registers right there. */
+/* The out-of-line helper call of an IR_fpfast whose fast path failed. */
+typedef struct FpSlow {
+    size_t jumps[4];     /* jcc rel32s into the slow path */
+    uint32_t n_jumps;
+    size_t join;         /* where the result (rax) goes back */
+    int ra, rb;
+    uint32_t saved;      /* caller-saved registers holding values (bit per reg) */
+    int64_t imm;
+    IrHelperFn fn;
+} FpSlow;
+
 typedef struct JitnSite {
     uint32_t off;      /* host offset of the access instruction */
     uint16_t insn;     /* guest insn index */
@@ -158,6 +169,8 @@ typedef struct Jc {
     uint32_t n_faults, cap_faults;
     JitnSite *sites;
     uint32_t n_sites, cap_sites;
+    FpSlow *slows;
+    uint32_t n_slows, cap_slows;
     uint8_t (*pairs)[2];
     uint32_t n_pairs, cap_pairs;
 } Jc;
@@ -288,6 +301,8 @@ static uint32_t scratch_of(const IrInsn *in) {
         return in->src[1] == IR_VAL_IMM ? 0 : rcx;
     case IR_mul: case IR_mulw:
         return in->src[1] == IR_VAL_IMM ? rcx : 0;
+    case IR_fpfast:
+        return rcx;
     case IR_mulh: case IR_mulhu: case IR_goto_ptr:
         return rcx | rdx;
     default:
@@ -698,6 +713,81 @@ static void lower_call(Jc *j, const IrInsn *in) {
     def_rax(j, in->dst);
 }
 
+/* rax = biased exponent - 1 of the binary64 in r; flags: above 0x7fd
+ * unless r is a normal number. */
+static void check_normal(X86Buf *x, int scratch, int r) {
+    x86_mov_rr(x, true, scratch, r);
+    x86_shift_ri(x, X86_SHR, true, scratch, 52);
+    x86_alu_ri(x, X86_AND, false, scratch, 0x7ff);
+    x86_alu_ri(x, X86_SUB, false, scratch, 1);
+    x86_alu_ri(x, X86_CMP, false, scratch, 0x7fd);
+}
+
+/* IR_fpfast: the host SSE operation when the rule in ir_sem.h allows it,
+ * otherwise the helper, called out of line with every live caller-saved
+ * register pushed, so both paths leave the allocator in the same state. */
+static void lower_fpfast(Jc *j, const IrInsn *in) {
+    X86Buf *x = &j->x;
+    int ra = use(j, in->src[0]);
+    int rb = use(j, in->src[1]);
+    int rc = use(j, in->src[2]);
+    int rd = dst_reg(j, in->dst);
+    if (j->n_slows == j->cap_slows) {
+        j->cap_slows = j->cap_slows ? 2 * j->cap_slows : 8;
+        j->slows = realloc(j->slows, j->cap_slows * sizeof(FpSlow));
+        if (!j->slows) abort();
+    }
+    FpSlow *s = &j->slows[j->n_slows++];
+    memset(s, 0, sizeof *s);
+    s->ra = ra;
+    s->rb = rb;
+    s->imm = in->imm;
+    s->fn = j->b->env->helpers[in->aux].fn;
+    for (int r = 0; r < 16; r++)
+        if (caller_saved(r) && j->holder[r] != IR_VAL_NONE) s->saved |= 1u << r;
+    if (rd != X86_RAX && caller_saved(rd)) s->saved |= 1u << rd;
+    x86_test_ri(x, rc, (int32_t)(in->aux2 >> 8));
+    s->jumps[s->n_jumps++] = x86_jcc32(x, X86_CC_E);
+    check_normal(x, X86_RAX, ra);
+    s->jumps[s->n_jumps++] = x86_jcc32(x, X86_CC_A);
+    check_normal(x, X86_RAX, rb);
+    s->jumps[s->n_jumps++] = x86_jcc32(x, X86_CC_A);
+    x86_movq_xmm(x, true, 0, ra);
+    x86_movq_xmm(x, true, 1, rb);
+    x86_sse_sd(x, (int)(in->aux2 & 3), 0, 1);
+    x86_movq_xmm(x, false, 0, X86_RAX);
+    check_normal(x, X86_RCX, X86_RAX);
+    s->jumps[s->n_jumps++] = x86_jcc32(x, X86_CC_A);
+    s->join = x86_offset(x);
+    if (rd != X86_RAX) x86_mov_rr(x, true, rd, X86_RAX);
+    finish(j, in->dst, rd);
+}
+
+static void emit_fp_slow(Jc *j, const FpSlow *s) {
+    X86Buf *x = &j->x;
+    for (uint32_t k = 0; k < s->n_jumps; k++) x86_patch_rel32(x, s->jumps[k], x86_offset(x));
+    int n = 0;
+    for (int r = 0; r < 16; r++)
+        if (s->saved >> r & 1) {
+            x86_push(x, r);
+            n++;
+        }
+    if (n & 1) x86_alu_ri(x, X86_SUB, true, X86_RSP, 8);
+    x86_mov_rr(x, true, X86_RAX, s->ra);
+    x86_mov_rr(x, true, X86_RCX, s->rb);
+    x86_mov_rr(x, true, X86_RDI, X86_RBP);
+    x86_mov_rr(x, true, X86_RSI, X86_RAX);
+    x86_mov_rr(x, true, X86_RDX, X86_RCX);
+    x86_mov_ri(x, X86_RCX, 0);
+    x86_mov_ri(x, X86_R8, (uint64_t)s->imm);
+    call_abs(j, (const void *)s->fn);
+    if (n & 1) x86_alu_ri(x, X86_ADD, true, X86_RSP, 8);
+    for (int r = 16; r-- > 0;)
+        if (s->saved >> r & 1) x86_pop(x, r);
+    size_t at = x86_jmp32(x);
+    x86_patch_rel32(x, at, s->join);
+}
+
 static void lower_insn(Jc *j, const IrInsn *in) {
     X86Buf *x = &j->x;
     switch ((IrOp)in->op) {
@@ -778,6 +868,7 @@ static void lower_insn(Jc *j, const IrInsn *in) {
         break;
     case IR_stenv: x86_store(x, 8, use(j, in->src[0]), X86_RBP, X86_NOREG, (int32_t)in->imm); break;
     case IR_call: lower_call(j, in); break;
+    case IR_fpfast: lower_fpfast(j, in); break;
     case IR_label:
         sync_globals(j);
         forget_all(j);
@@ -872,6 +963,7 @@ static bool jitn_prepare(CpuState *cpu, Tb *tb) {
         x86_mov_rr(x, true, X86_RDI, X86_RBP);
         call_abs(&j, (const void *)jitn_mem_fault);
     }
+    for (uint32_t k = 0; k < j.n_slows; k++) emit_fp_slow(&j, &j.slows[k]);
     for (uint32_t k = 0; k < j.n_fixups; k++) x86_patch_rel32(x, j.fixups[k].at, j.label_at[j.fixups[k].label]);
 
     bool ok = fits && !x->overflow;
@@ -922,6 +1014,7 @@ static bool jitn_prepare(CpuState *cpu, Tb *tb) {
     free(j.faults);
     free(j.sites);
     free(j.pairs);
+    free(j.slows);
     return ok || tb->no_promote;
 }
 

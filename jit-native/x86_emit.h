@@ -321,6 +321,33 @@ static inline void x86_pop(X86Buf *b, int r) {
 
 static inline void x86_ret(X86Buf *b) { x86_byte(b, 0xc3); }
 
+/* test reg64, imm32 */
+static inline void x86_test_ri(X86Buf *b, int r, int32_t imm) {
+    x86_rex(b, true, 0, -1, r, false);
+    x86_byte(b, 0xf7);
+    x86_modrm_rr(b, 0, r);
+    x86_u32(b, (uint32_t)imm);
+}
+
+/* movq xmm, r64 (to_xmm) or movq r64, xmm */
+static inline void x86_movq_xmm(X86Buf *b, bool to_xmm, int xmm, int gpr) {
+    x86_byte(b, 0x66);
+    x86_rex(b, true, xmm, -1, gpr, false);
+    x86_byte(b, 0x0f);
+    x86_byte(b, to_xmm ? 0x6e : 0x7e);
+    x86_modrm_rr(b, xmm, gpr);
+}
+
+/* addsd/subsd/mulsd/divsd xmm_dst, xmm_src (op: 0 add, 1 sub, 2 mul, 3 div) */
+static inline void x86_sse_sd(X86Buf *b, int op, int dst, int src) {
+    static const uint8_t opc[4] = {0x58, 0x5c, 0x59, 0x5e};
+    x86_byte(b, 0xf2);
+    x86_rex(b, false, dst, -1, src, false);
+    x86_byte(b, 0x0f);
+    x86_byte(b, opc[op & 3]);
+    x86_modrm_rr(b, dst, src);
+}
+
 /* Pad with single-byte nops until offset % align == rem. */
 static inline void x86_align(X86Buf *b, size_t align, size_t rem) {
     while (!b->overflow && x86_offset(b) % align != rem) x86_byte(b, 0x90);

@@ -10,6 +10,7 @@
  * Writes to x0 go to a fresh temp that dead-code elimination drops (loads
  * to x0 still access memory, so they can still fault).
  */
+#include <stddef.h>
 #include <string.h>
 
 #include "frontends/riscv/rv_cpu.h"
@@ -84,8 +85,34 @@ static bool rm_illegal(RvTranslator *t, const RvInsn *in) {
     return false;
 }
 
+/* TB flag bits (core/cpu.h: bits 8 and up are the frontend's). */
+enum {
+    RV_TBF_FRM_VALID = 1u << 8,  /* frm holds a rounding mode, not a reserved value */
+    RV_TBF_FRM_RNE = 1u << 9,    /* frm is round-to-nearest-even */
+};
+
+/* fadd.d/fsub.d/fmul.d/fdiv.d that round to nearest even: the host's
+ * double arithmetic gives the same result whenever operands and result are
+ * normal numbers and inexact is already accrued (then the helper would
+ * change no flag either), so the tiers may skip the helper (IR_fpfast). */
+static bool fp_fast_d(RvTranslator *t, RvHelper h, uint32_t kind, const RvInsn *in) {
+    bool rne = in->rm == RV_RM_RNE || (in->rm == RV_RM_DYN && rv_cpu(t->cpu)->frm == RV_RM_RNE);
+    if (!rne) return false;
+    IrVal flags = ir_new_temp(t->b);
+    ir_emit(t->b, IR_ldenv, flags, IR_VAL_NONE, IR_VAL_NONE, IR_VAL_NONE, (int64_t)offsetof(RvCpu, fflags));
+    ir_fpfast(t->b, h, kind, RV_FFLAG_NX, F(in->rd), F(in->rs1), F(in->rs2), flags, in->rm);
+    return true;
+}
+
 static void fp_rm(RvTranslator *t, RvHelper h, const RvInsn *in, int nsrc) {
     if (rm_illegal(t, in)) return;
+    switch (h) {
+    case RV_H_fadd_d: if (fp_fast_d(t, h, 0, in)) return; break;
+    case RV_H_fsub_d: if (fp_fast_d(t, h, 1, in)) return; break;
+    case RV_H_fmul_d: if (fp_fast_d(t, h, 2, in)) return; break;
+    case RV_H_fdiv_d: if (fp_fast_d(t, h, 3, in)) return; break;
+    default: break;
+    }
     IrVal s2 = nsrc >= 2 ? F(in->rs2) : IR_VAL_NONE;
     IrVal s3 = nsrc >= 3 ? F(in->rs3) : IR_VAL_NONE;
     call(t, h, F(in->rd), F(in->rs1), s2, s3, in->rm);
@@ -367,10 +394,10 @@ static void rv_translate(CpuState *cpu, uint64_t pc, uint32_t max_insns, IrBlock
     }
 }
 
-/* TB flag bits (core/cpu.h: bits 8 and up are the frontend's). */
-enum { RV_TBF_FRM_VALID = 1u << 8 };
-
-static uint32_t rv_tb_flags(CpuState *cpu) { return rv_cpu(cpu)->frm <= RV_RM_RMM ? RV_TBF_FRM_VALID : 0; }
+static uint32_t rv_tb_flags(CpuState *cpu) {
+    uint32_t frm = rv_cpu(cpu)->frm;
+    return (frm <= RV_RM_RMM ? RV_TBF_FRM_VALID : 0) | (frm == RV_RM_RNE ? RV_TBF_FRM_RNE : 0);
+}
 
 static int rv_disas_at(CpuState *cpu, uint64_t pc, char *buf, size_t len) {
     uint32_t raw;

@@ -73,7 +73,11 @@ const IrOp kBranches[] = {IR_breq, IR_brne, IR_brlt, IR_brge, IR_brltu, IR_brgeu
 
 uint64_t edge(std::mt19937_64 &rng) {
     static const uint64_t k[] = {0, 1, 2, 31, 32, 63, 64, ~0ull, 0x8000000000000000ull, 0x7fffffffffffffffull,
-                                 0x80000000ull, 0xffffffffull, 0x7fffffffull, 0xffffffff80000000ull, 0x1000, 0x1ff8};
+                                 0x80000000ull, 0xffffffffull, 0x7fffffffull, 0xffffffff80000000ull, 0x1000, 0x1ff8,
+                                 /* binary64: 1.0, -1.5, 3.0, 1e300, 1e-300, min normal, inf, subnormal */
+                                 0x3ff0000000000000ull, 0xbff8000000000000ull, 0x4008000000000000ull,
+                                 0x7e37e43c8800759cull, 0x01a56e1fc2f8f359ull, 0x0010000000000000ull,
+                                 0x7ff0000000000000ull, 0x0000000000000001ull};
     return rng() % 3 ? k[rng() % (sizeof k / sizeof k[0])] : rng();
 }
 
@@ -108,7 +112,10 @@ void random_block(std::mt19937_64 &rng, IrBlock *b) {
             defines = false;
             break;
         }
-        case 3: ir_call(b, 0, dst, pick(), pick(), pick(), (int64_t)(rng() % 100)); break;
+        case 3:
+            if (rng() % 2) ir_call(b, 0, dst, pick(), pick(), pick(), (int64_t)(rng() % 100));
+            else ir_fpfast(b, 0, (uint32_t)(rng() % 4), 1, dst, pick(), pick(), pick(), (int64_t)(rng() % 100));
+            break;
         case 4: ir_call(b, 1, dst, pick(), IR_VAL_NONE, IR_VAL_NONE, (int64_t)(rng() % 100)); break;
         case 5: if (rng() % 4 == 0) { ir_call(b, 2, dst, pick(), IR_VAL_NONE, IR_VAL_NONE, 0); break; }
             /* fallthrough */
