@@ -2,7 +2,7 @@
  *
  * Lowering (interp_lower) walks the optimized IR once:
  *   - temps get value slots after the guest globals, reused after their
- *     last use, so a block touches few cache lines;
+ *     last use (ir_assign_temp_slots), so a block touches few cache lines;
  *   - insn markers and labels disappear; a side table (tb->op_insn) maps
  *     each op back to its guest instruction for precise exceptions;
  *   - ops whose second operand is an immediate get the "_ri" handler.
@@ -60,25 +60,14 @@ bool interp_lower(CpuState *cpu, Tb *tb) {
     const uint32_t nt = b->n_temps;
     uint32_t *last_use = calloc(nt ? nt : 1, sizeof(uint32_t));
     uint16_t *slot_of = malloc((nt ? nt : 1) * sizeof(uint16_t));
-    uint16_t *free_slots = malloc(CPU_MAX_SLOTS * sizeof(uint16_t));
     uint32_t *label_op = malloc((b->n_labels ? b->n_labels : 1) * sizeof(uint32_t));
     InterpOp *ops = calloc(b->n_insns + 1, sizeof(InterpOp));
     uint16_t *op_insn = calloc(b->n_insns + 1, sizeof(uint16_t));
     uint64_t *insn_pc = calloc(b->n_guest_insns + 1, sizeof(uint64_t));
-    if (!last_use || !slot_of || !free_slots || !label_op || !ops || !op_insn || !insn_pc) abort();
+    if (!last_use || !slot_of || !label_op || !ops || !op_insn || !insn_pc) abort();
 
-    for (uint32_t i = 0; i < b->n_insns; i++) {
-        const IrInsn *in = &b->insns[i];
-        for (int s = 0; s < 3; s++) {
-            IrVal v = in->src[s];
-            if (v != IR_VAL_NONE && v != IR_VAL_IMM && v >= ng) last_use[v - ng] = i;
-        }
-    }
-    /* free slots: a stack, lowest slot on top so blocks stay compact */
-    uint32_t n_free = 0;
-    for (uint32_t s = SLOT_JUNK; s-- > ng;) free_slots[n_free++] = (uint16_t)s;
-
-    bool ok = true;
+    /* temps live in reused slots between the globals and the junk slot */
+    bool ok = ir_assign_temp_slots(b, ng, SLOT_JUNK, slot_of, last_use);
     uint32_t n_ops = 0;
     uint32_t cur_insn = 0;
     for (uint32_t i = 0; i < b->n_insns && ok; i++) {
@@ -103,25 +92,8 @@ bool interp_lower(CpuState *cpu, Tb *tb) {
             else if (v < ng) src[s] = v;
             else src[s] = slot_of[v - ng];
         }
-        /* sources whose last use is here give their slot back first */
-        for (int s = 0; s < 3; s++) {
-            IrVal v = in->src[s];
-            if (v == IR_VAL_NONE || v == IR_VAL_IMM || v < ng || last_use[v - ng] != i) continue;
-            bool dup = false;
-            for (int p = 0; p < s; p++) dup |= in->src[p] == v;
-            if (!dup) free_slots[n_free++] = slot_of[v - ng];
-        }
         uint16_t dslot = SLOT_JUNK;
-        if (in->dst != IR_VAL_NONE) {
-            if (in->dst < ng) {
-                dslot = in->dst;
-            } else {
-                if (n_free == 0) { ok = false; break; }
-                dslot = free_slots[--n_free];
-                slot_of[in->dst - ng] = dslot;
-                if (last_use[in->dst - ng] <= i) free_slots[n_free++] = dslot; /* never read */
-            }
-        }
+        if (in->dst != IR_VAL_NONE) dslot = in->dst < ng ? in->dst : slot_of[in->dst - ng];
         op->d = dslot;
         op->a = src[0];
         op->b = src[1];
@@ -161,7 +133,6 @@ bool interp_lower(CpuState *cpu, Tb *tb) {
     }
     free(last_use);
     free(slot_of);
-    free(free_slots);
     free(label_op);
     return ok;
 }

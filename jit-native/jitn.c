@@ -491,19 +491,25 @@ static void finish(Jc *j, IrVal dst, int r) {
     }
 }
 
+/* `op r, second operand of in` where the operand is rb: a register, its
+ * memory home (OPERAND_MEM) or the immediate (-1; rcx holds a wide one). */
+static void alu_second(Jc *j, X86Alu op, bool w, int r, int rb, const IrInsn *in) {
+    if (rb == OPERAND_MEM) {
+        x86_alu_rm(&j->x, op, w, r, X86_RBP, home_off(j, in->src[1]));
+    } else if (rb >= 0) {
+        x86_alu_rr(&j->x, op, w, r, rb);
+    } else if (x86_fits_i32(in->imm)) {
+        x86_alu_ri(&j->x, op, w, r, (int32_t)in->imm);
+    } else {
+        x86_mov_ri(&j->x, X86_RCX, (uint64_t)in->imm);
+        x86_alu_rr(&j->x, op, w, r, X86_RCX);
+    }
+}
+
 static void lower_alu(Jc *j, const IrInsn *in, X86Alu op, bool w) {
     Operands o = operands_mem(j, in, true);
     if (o.rd != o.ra) x86_mov_rr(&j->x, true, o.rd, o.ra);
-    if (o.rb == OPERAND_MEM) {
-        x86_alu_rm(&j->x, op, w, o.rd, X86_RBP, home_off(j, in->src[1]));
-    } else if (o.rb >= 0) {
-        x86_alu_rr(&j->x, op, w, o.rd, o.rb);
-    } else if (x86_fits_i32(in->imm)) {
-        x86_alu_ri(&j->x, op, w, o.rd, (int32_t)in->imm);
-    } else {
-        x86_mov_ri(&j->x, X86_RCX, (uint64_t)in->imm);
-        x86_alu_rr(&j->x, op, w, o.rd, X86_RCX);
-    }
+    alu_second(j, op, w, o.rd, o.rb, in);
     if (!w) x86_movsxd(&j->x, o.rd, o.rd);
     finish(j, in->dst, o.rd);
 }
@@ -520,16 +526,7 @@ static void lower_shift(Jc *j, const IrInsn *in, X86Shift op, bool w) {
 
 static void lower_setcc(Jc *j, const IrInsn *in, X86Cond cc) {
     Operands o = operands_mem(j, in, true);
-    if (o.rb == OPERAND_MEM) {
-        x86_alu_rm(&j->x, X86_CMP, true, o.ra, X86_RBP, home_off(j, in->src[1]));
-    } else if (o.rb >= 0) {
-        x86_alu_rr(&j->x, X86_CMP, true, o.ra, o.rb);
-    } else if (x86_fits_i32(in->imm)) {
-        x86_alu_ri(&j->x, X86_CMP, true, o.ra, (int32_t)in->imm);
-    } else {
-        x86_mov_ri(&j->x, X86_RCX, (uint64_t)in->imm);
-        x86_alu_rr(&j->x, X86_CMP, true, o.ra, X86_RCX);
-    }
+    alu_second(j, X86_CMP, true, o.ra, o.rb, in);
     x86_setcc(&j->x, cc, o.rd);
     x86_ext_rr(&j->x, false, 8, o.rd, o.rd);
     finish(j, in->dst, o.rd);
@@ -598,16 +595,7 @@ static void emit_compare(Jc *j, const IrInsn *in) {
     if (in->src[1] == IR_VAL_IMM) o.rb = -1;
     else if (in->src[1] != in->src[0] && better_from_memory(j, in->src[1])) o.rb = OPERAND_MEM;
     else o.rb = use(j, in->src[1]);
-    if (o.rb == OPERAND_MEM) {
-        x86_alu_rm(&j->x, X86_CMP, true, o.ra, X86_RBP, home_off(j, in->src[1]));
-    } else if (o.rb >= 0) {
-        x86_alu_rr(&j->x, X86_CMP, true, o.ra, o.rb);
-    } else if (x86_fits_i32(in->imm)) {
-        x86_alu_ri(&j->x, X86_CMP, true, o.ra, (int32_t)in->imm);
-    } else {
-        x86_mov_ri(&j->x, X86_RCX, (uint64_t)in->imm);
-        x86_alu_rr(&j->x, X86_CMP, true, o.ra, X86_RCX);
-    }
+    alu_second(j, X86_CMP, true, o.ra, o.rb, in);
 }
 
 /* The goto_tb right after `label`, if that is all the label leads to. */
