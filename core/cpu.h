@@ -127,7 +127,5 @@ void cpu_request_exit(CpuState *cpu);
 /* Raise a guest exception from a helper: never returns (long-jumps to the
  * execution loop, which restores the precise pc from cur_op). */
 CPU_NORETURN void cpu_raise(CpuState *cpu, uint32_t cause, uint64_t tval);
-/* Same, but pc is already known exactly (e.g. computed by the helper). */
-CPU_NORETURN void cpu_raise_at(CpuState *cpu, uint64_t pc, uint32_t cause, uint64_t tval);
 
 #endif

@@ -98,11 +98,6 @@ _Noreturn void cpu_raise(CpuState *cpu, uint32_t cause, uint64_t tval) {
     siglongjmp(cpu->jmp_env, 1);
 }
 
-_Noreturn void cpu_raise_at(CpuState *cpu, uint64_t pc, uint32_t cause, uint64_t tval) {
-    (void)pc; /* the recorded op already names the instruction at pc */
-    cpu_raise(cpu, cause, tval);
-}
-
 static void log_in_asm(CpuState *cpu, const Tb *tb) {
     fprintf(cpu->log, "----------------\nIN: \n");
     uint64_t pc = tb->pc;

@@ -413,14 +413,11 @@ static int rv_disas_at(CpuState *cpu, uint64_t pc, char *buf, size_t len) {
 }
 
 static const IrGlobalInfo rv_globals[RV_NUM_GLOBALS] = {
-    {"zero", IR_GLOBAL_ZERO}, {"ra", 0}, {"sp", 0}, {"gp", 0}, {"tp", 0}, {"t0", 0}, {"t1", 0}, {"t2", 0},
-    {"s0", 0}, {"s1", 0}, {"a0", 0}, {"a1", 0}, {"a2", 0}, {"a3", 0}, {"a4", 0}, {"a5", 0},
-    {"a6", 0}, {"a7", 0}, {"s2", 0}, {"s3", 0}, {"s4", 0}, {"s5", 0}, {"s6", 0}, {"s7", 0},
-    {"s8", 0}, {"s9", 0}, {"s10", 0}, {"s11", 0}, {"t3", 0}, {"t4", 0}, {"t5", 0}, {"t6", 0},
-    {"ft0", 0}, {"ft1", 0}, {"ft2", 0}, {"ft3", 0}, {"ft4", 0}, {"ft5", 0}, {"ft6", 0}, {"ft7", 0},
-    {"fs0", 0}, {"fs1", 0}, {"fa0", 0}, {"fa1", 0}, {"fa2", 0}, {"fa3", 0}, {"fa4", 0}, {"fa5", 0},
-    {"fa6", 0}, {"fa7", 0}, {"fs2", 0}, {"fs3", 0}, {"fs4", 0}, {"fs5", 0}, {"fs6", 0}, {"fs7", 0},
-    {"fs8", 0}, {"fs9", 0}, {"fs10", 0}, {"fs11", 0}, {"ft8", 0}, {"ft9", 0}, {"ft10", 0}, {"ft11", 0},
+#define RV_XREG(n, abi) [n] = {abi, (n) == 0 ? IR_GLOBAL_ZERO : 0},
+#define RV_FREG(n, abi) [32 + (n)] = {abi, 0},
+#include "frontends/riscv/rv_regs.def"
+#undef RV_XREG
+#undef RV_FREG
 };
 
 const IrEnv rv_ir_env = {
