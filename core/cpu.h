@@ -20,6 +20,7 @@
 
 #include "ir/ir.h"
 #include "core/mem.h"
+#include "core/softmmu.h"
 #include "core/stats.h"
 
 #ifdef __cplusplus
@@ -54,6 +55,10 @@ typedef struct CpuArchOps {
     uint32_t (*tb_flags)(CpuState *cpu);
     /* -d in_asm: disassemble one instruction; returns its length (0 if unreadable). */
     int (*disas)(CpuState *cpu, uint64_t pc, char *buf, size_t len);
+    /* System mode: the physical address of pc for instruction fetch in the
+     * current privilege mode; returns 0, or the exception cause (page or
+     * access fault) without raising it. */
+    uint32_t (*code_phys)(CpuState *cpu, uint64_t pc, uint64_t *paddr);
 } CpuArchOps;
 
 /* Why cpu_exec returned to its caller (the machine). */
@@ -64,6 +69,7 @@ typedef enum CpuExitReason {
     CPU_EXIT_HALT,
     CPU_EXIT_INSN_LIMIT,      /* --max-insns reached */
     CPU_EXIT_REQUEST,         /* exit_request was set (signal, timer, ...) */
+    CPU_EXIT_ARCH,            /* a frontend-defined exit (exc_cause says which); pc at the insn */
 } CpuExitReason;
 
 /* Exception causes the core itself raises on memory faults (a frontend maps
@@ -81,6 +87,7 @@ struct CpuState {
     GuestMem *mem;                  /* user mode: guest base + page flags */
     uint8_t *mem_base;              /* == mem->base, cached for the hot path */
     uint64_t mem_limit;             /* guest addresses are [0, mem_limit) */
+    SoftMmu *smmu;                  /* system mode: TLB + physical address space; NULL in user mode */
 
     const CpuArchOps *arch;
     const ExecTier *tier;           /* runs every TB first (the interpreter) */

@@ -114,12 +114,12 @@ static void log_in_asm(CpuState *cpu, const Tb *tb) {
     fprintf(cpu->log, "\n");
 }
 
-static Tb *tb_translate(CpuState *cpu, uint64_t pc, uint32_t flags) {
+static Tb *tb_translate(CpuState *cpu, uint64_t pc, uint64_t phys_page, uint32_t flags) {
     uint64_t t0 = now_ns();
     Tb *tb = calloc(1, sizeof *tb);
     if (!tb) abort();
     tb->pc = pc;
-    tb->phys_page = pc & MEM_PAGE_MASK;
+    tb->phys_page = phys_page;
     tb->flags = flags;
     ir_block_init(&tb->ir, cpu->arch->ir_env, pc);
     uint32_t max_insns = (flags & TB_FLAG_SINGLESTEP) ? 1 : cpu->tb_max_insns;
@@ -144,6 +144,17 @@ static Tb *tb_translate(CpuState *cpu, uint64_t pc, uint32_t flags) {
             abort();
         }
         max_insns /= 2;
+    }
+    if (cpu->smmu) {
+        /* system mode: list the TB under its physical page(s); a last
+         * instruction straddling into the next virtual page was fetched
+         * through it, so that translation cannot fault now */
+        tb->phys_explicit = true;
+        tb->phys_page_last = phys_page;
+        uint64_t last = pc + (tb->guest_size ? tb->guest_size - 1 : 0);
+        uint64_t pa;
+        if (((last ^ pc) & MEM_PAGE_MASK) && cpu->arch->code_phys(cpu, last, &pa) == 0)
+            tb->phys_page_last = pa & MEM_PAGE_MASK;
     }
     cpu->stats.tbs_translated++;
     cpu->stats.guest_insns_translated += tb->n_insns;
@@ -170,8 +181,21 @@ static Tb *tb_find(CpuState *cpu, uint64_t pc) {
     Tb *tb = cpu->tbs->jmp_cache[h];
     if (tb && tb->pc == pc && tb->flags == flags) return tb;
     cpu->stats.tb_lookups++;
-    tb = tb_lookup(cpu->tbs, pc, flags);
-    if (!tb) tb = tb_translate(cpu, pc, flags);
+    uint64_t phys_page = pc & MEM_PAGE_MASK;
+    if (cpu->smmu) {
+        /* system mode: TBs are keyed by physical page; a fetch fault is
+         * taken here, before any instruction of the block */
+        uint64_t pa;
+        cpu->cur_tb = NULL;
+        cpu->cur_op = NULL;
+        uint32_t cause = cpu->arch->code_phys(cpu, pc, &pa);
+        if (cause) cpu_raise(cpu, cause, pc);
+        phys_page = pa & MEM_PAGE_MASK;
+        tb = tb_lookup_phys(cpu->tbs, pc, phys_page, flags);
+    } else {
+        tb = tb_lookup(cpu->tbs, pc, flags);
+    }
+    if (!tb) tb = tb_translate(cpu, pc, phys_page, flags);
     cpu->tbs->jmp_cache[h] = tb;
     return tb;
 }
@@ -302,6 +326,9 @@ CpuExitReason cpu_exec(CpuState *cpu) {
             continue;
         case IR_EXIT_HALT:
             ret = CPU_EXIT_HALT;
+            goto out;
+        case IR_EXIT_ARCH:
+            ret = CPU_EXIT_ARCH;
             goto out;
         default:
             continue;

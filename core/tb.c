@@ -46,12 +46,20 @@ void tb_cache_free(TbCache *c) {
     tb_reclaim(c);
     free(c->hash);
     free(c->pages);
+    free(c->straddlers);
     free(c);
 }
 
 Tb *tb_lookup(TbCache *c, uint64_t pc, uint32_t flags) {
     for (Tb *tb = c->hash[tb_hash(pc, flags, c->hash_mask)]; tb; tb = tb->hash_next) {
         if (tb->pc == pc && tb->flags == flags) return tb;
+    }
+    return NULL;
+}
+
+Tb *tb_lookup_phys(TbCache *c, uint64_t pc, uint64_t phys_page, uint32_t flags) {
+    for (Tb *tb = c->hash[tb_hash(pc, flags, c->hash_mask)]; tb; tb = tb->hash_next) {
+        if (tb->pc == pc && tb->flags == flags && tb->phys_page == phys_page) return tb;
     }
     return NULL;
 }
@@ -84,6 +92,11 @@ static void page_remove(TbCache *c, uint64_t page) {
 }
 
 static void tb_pages(const Tb *tb, uint64_t *first, uint64_t *last) {
+    if (tb->phys_explicit) {
+        *first = tb->phys_page;
+        *last = tb->phys_page_last;
+        return;
+    }
     *first = tb->pc & MEM_PAGE_MASK;
     *last = (tb->pc + (tb->guest_size ? tb->guest_size - 1 : 0)) & MEM_PAGE_MASK;
 }
@@ -110,6 +123,15 @@ void tb_insert(TbCache *c, Tb *tb) {
         TbPage *q = page_find(c, last, true);
         if (q->tbs == NULL && c->page_code_changed) c->page_code_changed(c->page_opaque, last, true);
         (void)q;
+        if (tb->phys_explicit) {
+            /* physical pages need not be adjacent: remember it explicitly */
+            if (c->n_straddlers == c->cap_straddlers) {
+                c->cap_straddlers = c->cap_straddlers ? 2 * c->cap_straddlers : 16;
+                c->straddlers = realloc(c->straddlers, c->cap_straddlers * sizeof(Tb *));
+                if (!c->straddlers) abort();
+            }
+            c->straddlers[c->n_straddlers++] = tb;
+        }
     }
 }
 
@@ -160,6 +182,12 @@ static void tb_kill(TbCache *c, Tb *tb) {
         if (c->link_hook) c->link_hook(c->link_opaque, e.from, e.slot, NULL);
     }
     tb->n_incoming = 0;
+    for (uint32_t i = 0; i < c->n_straddlers; i++) {
+        if (c->straddlers[i] == tb) {
+            c->straddlers[i] = c->straddlers[--c->n_straddlers];
+            break;
+        }
+    }
     for (uint32_t s = 0; s < 2; s++) {
         if (tb->exit_tb[s]) {
             edge_remove(tb->exit_tb[s], tb, s);
@@ -174,6 +202,26 @@ static void tb_kill(TbCache *c, Tb *tb) {
 
 void tb_invalidate_page(TbCache *c, uint64_t page) {
     page &= MEM_PAGE_MASK;
+    for (uint32_t i = 0; i < c->n_straddlers;) {
+        Tb *tb = c->straddlers[i];
+        if (tb->phys_page_last == page && tb->phys_page != page) {
+            /* unlink it from its first page's list, then kill it (which
+             * removes it from this array: do not advance) */
+            TbPage *p = page_find(c, tb->phys_page, false);
+            if (p) {
+                for (Tb **tp = &p->tbs; *tp; tp = &(*tp)->page_next) {
+                    if (*tp == tb) {
+                        *tp = tb->page_next;
+                        break;
+                    }
+                }
+                if (!p->tbs) page_remove(c, tb->phys_page);
+            }
+            tb_kill(c, tb);
+        } else {
+            i++;
+        }
+    }
     /* TBs starting on this page, and on the previous one (their last
      * instruction may straddle into this page). */
     for (int k = 0; k < 2; k++) {

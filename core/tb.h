@@ -34,6 +34,8 @@ struct Tb {
     /* key */
     uint64_t pc;
     uint64_t phys_page;       /* user mode: pc's page; system mode: physical page */
+    uint64_t phys_page_last;  /* system mode: physical page of the last byte */
+    bool phys_explicit;       /* the phys_page fields are set (system mode) */
     uint32_t flags;
     /* guest code covered */
     uint32_t guest_size;
@@ -81,6 +83,10 @@ struct TbCache {
     uint32_t pages_mask;
     Tb *jmp_cache[TB_JMP_CACHE_SIZE];
     Tb *to_free;              /* invalidated, freed at the next safe point */
+    /* System mode: TBs whose last instruction straddles into another
+     * physical page (found by that page's invalidation through this list). */
+    Tb **straddlers;
+    uint32_t n_straddlers, cap_straddlers;
     uint64_t max_tbs;         /* flush everything past this many */
     void (*release_code)(Tb *tb);   /* tier 0's release hook */
     void (*release_hot)(Tb *tb);    /* the hot tier's, if any */
@@ -103,6 +109,8 @@ static inline uint32_t tb_jmp_hash(uint64_t pc) {
 TbCache *tb_cache_new(void);
 void tb_cache_free(TbCache *c);
 Tb *tb_lookup(TbCache *c, uint64_t pc, uint32_t flags);
+/* System mode: the key includes the physical page of pc. */
+Tb *tb_lookup_phys(TbCache *c, uint64_t pc, uint64_t phys_page, uint32_t flags);
 void tb_insert(TbCache *c, Tb *tb);
 /* Record that exit `slot` of `from` continues at `to` (interpreter chaining). */
 void tb_link(TbCache *c, Tb *from, uint32_t slot, Tb *to);

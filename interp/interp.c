@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/softmmu_inline.h"
 #include "ir/ir_sem.h"
 
 #define SLOT_JUNK (CPU_MAX_SLOTS - 1)   /* absorbs unused results, reads of "none" */
@@ -101,6 +102,9 @@ bool interp_lower(CpuState *cpu, Tb *tb) {
         op->imm = in->imm;
         uintptr_t h = in->op;
         if (info->n_in >= 2 && in->src[1] == IR_VAL_IMM) h = RI(in->op);
+        /* system mode: loads and stores take the softmmu handlers, which
+         * sit in the immediate-form table (memory ops have no such form) */
+        if (cpu->smmu && (info->flags & (IR_F_LOAD | IR_F_STORE))) h = RI(in->op);
         if (in->op == IR_call) {
             op->x.fn = b->env->helpers[in->aux].fn;
         } else if (in->op == IR_fpfast) {
@@ -110,6 +114,8 @@ bool interp_lower(CpuState *cpu, Tb *tb) {
             op->x.u = in->aux; /* label id, resolved below */
         } else if (in->op == IR_exit) {
             op->x.u = in->aux | ((uint64_t)in->aux2 << 32);
+        } else if (info->flags & (IR_F_LOAD | IR_F_STORE)) {
+            op->x.u = in->aux2; /* MMU index */
         } else {
             op->x.u = in->aux;
         }
@@ -167,6 +173,11 @@ static TbExit interp_exec(CpuState *cpu, Tb *tb, bool chain, InterpOp *resolve, 
         [IR_setge] = &&L_setge_ri, [IR_setgeu] = &&L_setgeu_ri, [IR_breq] = &&L_breq_ri,
         [IR_brne] = &&L_brne_ri, [IR_brlt] = &&L_brlt_ri, [IR_brge] = &&L_brge_ri,
         [IR_brltu] = &&L_brltu_ri, [IR_brgeu] = &&L_brgeu_ri,
+        /* system mode (softmmu) forms of the memory ops */
+        [IR_ld8u] = &&L_ld8u_sys, [IR_ld8s] = &&L_ld8s_sys, [IR_ld16u] = &&L_ld16u_sys,
+        [IR_ld16s] = &&L_ld16s_sys, [IR_ld32u] = &&L_ld32u_sys, [IR_ld32s] = &&L_ld32s_sys,
+        [IR_ld64] = &&L_ld64_sys, [IR_st8] = &&L_st8_sys, [IR_st16] = &&L_st16_sys,
+        [IR_st32] = &&L_st32_sys, [IR_st64] = &&L_st64_sys,
     };
     TbExit res = {0};
 
@@ -274,6 +285,36 @@ L_zext32: V[op->d] = (uint32_t)V[op->a]; NEXT();
     STORE(st16, 2, uint16_t)
     STORE(st32, 4, uint32_t)
     STORE(st64, 8, uint64_t)
+
+    /* Guest memory (system mode): the softmmu TLB; faults raise from the
+     * slow path with cur_op recorded. */
+#define SYS_LOAD(name, size, T, ext)                                                                    \
+    L_##name##_sys: {                                                                                   \
+        uint64_t addr = V[op->a] + (uint64_t)op->imm;                                                   \
+        cpu->cur_op = op;                                                                               \
+        __asm__ volatile("" ::: "memory");                                                              \
+        V[op->d] = (uint64_t)(ext)(T)softmmu_load(cpu, addr, size, (int)op->x.u);                        \
+        NEXT();                                                                                         \
+    }
+    SYS_LOAD(ld8u, 1, uint8_t, uint64_t)
+    SYS_LOAD(ld8s, 1, int8_t, int64_t)
+    SYS_LOAD(ld16u, 2, uint16_t, uint64_t)
+    SYS_LOAD(ld16s, 2, int16_t, int64_t)
+    SYS_LOAD(ld32u, 4, uint32_t, uint64_t)
+    SYS_LOAD(ld32s, 4, int32_t, int64_t)
+    SYS_LOAD(ld64, 8, uint64_t, uint64_t)
+#define SYS_STORE(name, size)                                                                           \
+    L_##name##_sys: {                                                                                   \
+        uint64_t addr = V[op->a] + (uint64_t)op->imm;                                                   \
+        cpu->cur_op = op;                                                                               \
+        __asm__ volatile("" ::: "memory");                                                              \
+        softmmu_store(cpu, addr, V[op->b], size, (int)op->x.u);                                         \
+        NEXT();                                                                                         \
+    }
+    SYS_STORE(st8, 1)
+    SYS_STORE(st16, 2)
+    SYS_STORE(st32, 4)
+    SYS_STORE(st64, 8)
 
 L_ldenv: { uint64_t v; memcpy(&v, (const char *)cpu + op->imm, 8); V[op->d] = v; NEXT(); }
 L_stenv: { uint64_t v = V[op->a]; memcpy((char *)cpu + op->imm, &v, 8); NEXT(); }

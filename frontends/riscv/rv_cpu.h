@@ -36,6 +36,55 @@ enum {
     RV_EXC_STORE_PAGE_FAULT = 15,
 };
 
+/* Interrupt causes (mcause with the top bit set) and their mip/mie bits. */
+enum {
+    RV_IRQ_SSI = 1, RV_IRQ_MSI = 3, RV_IRQ_STI = 5, RV_IRQ_MTI = 7, RV_IRQ_SEI = 9, RV_IRQ_MEI = 11,
+};
+#define RV_MIP(irq) ((uint64_t)1 << (irq))
+
+/* Privilege levels. */
+enum { RV_PRIV_U = 0, RV_PRIV_S = 1, RV_PRIV_M = 3 };
+
+/* Softmmu MMU indices (core/softmmu.h): one TLB per effective privilege,
+ * S with SUM set apart from S without it. */
+enum { RV_MMU_U = 0, RV_MMU_S = 1, RV_MMU_S_SUM = 2, RV_MMU_M = 3 };
+
+/* mstatus fields. */
+#define RV_MSTATUS_SIE  (1ull << 1)
+#define RV_MSTATUS_MIE  (1ull << 3)
+#define RV_MSTATUS_SPIE (1ull << 5)
+#define RV_MSTATUS_MPIE (1ull << 7)
+#define RV_MSTATUS_SPP  (1ull << 8)
+#define RV_MSTATUS_MPP_SHIFT 11
+#define RV_MSTATUS_MPP  (3ull << 11)
+#define RV_MSTATUS_FS_SHIFT 13
+#define RV_MSTATUS_FS   (3ull << 13)
+#define RV_MSTATUS_MPRV (1ull << 17)
+#define RV_MSTATUS_SUM  (1ull << 18)
+#define RV_MSTATUS_MXR  (1ull << 19)
+#define RV_MSTATUS_TVM  (1ull << 20)
+#define RV_MSTATUS_TW   (1ull << 21)
+#define RV_MSTATUS_TSR  (1ull << 22)
+#define RV_MSTATUS_UXL  (3ull << 32)
+#define RV_MSTATUS_SXL  (3ull << 34)
+#define RV_MSTATUS_SD   (1ull << 63)
+#define RV_FS_OFF 0
+#define RV_FS_DIRTY 3
+
+/* Frontend-defined loop exits (IR_EXIT_ARCH, cause field): instructions
+ * the system-mode machine loop carries out (rv_system.c). */
+enum { RV_ARCH_MRET = 1, RV_ARCH_SRET = 2, RV_ARCH_WFI = 3, RV_ARCH_SFENCE_VMA = 4 };
+
+/* Supervisor and machine state (system mode; user mode leaves it zero and
+ * runs in U with `system` false). */
+typedef struct RvPriv {
+    uint64_t mstatus, misa, medeleg, mideleg, mie, mip;
+    uint64_t mtvec, mepc, mcause, mtval, mscratch, mcounteren, mcountinhibit, menvcfg;
+    uint64_t stvec, sepc, scause, stval, sscratch, scounteren, senvcfg, satp;
+    uint64_t pmpcfg[16], pmpaddr[64];
+    uint64_t mip_lines;        /* MEIP/SEIP/MTIP/MSIP as driven by PLIC and CLINT */
+} RvPriv;
+
 typedef struct RvCpu {
     CpuState cs;               /* must be first */
     uint32_t fflags;           /* accrued exception flags (5 bits) */
@@ -43,6 +92,14 @@ typedef struct RvCpu {
     uint64_t res_addr;         /* LR/SC reservation: address, or ~0 if none */
     uint64_t res_val;          /* value loaded by LR (for the SC compare) */
     uint64_t cycle_base;       /* host ns at start, for rdcycle/rdtime */
+    /* system mode */
+    bool system;
+    uint32_t priv;             /* RV_PRIV_* */
+    RvPriv p;
+    uint64_t (*read_time)(void *opaque);   /* the `time` CSR (mtime ticks) */
+    void *time_opaque;
+    bool wfi;                  /* waiting for an interrupt */
+    SoftMmu smmu;
 } RvCpu;
 
 static inline RvCpu *rv_cpu(void *cpu) { return (RvCpu *)cpu; }
@@ -53,6 +110,32 @@ extern const CpuArchOps rv_arch_ops;
 /* Initialise a user-mode hart over `mem` (registers zero, pc = 0). */
 void rv_cpu_init_user(RvCpu *cpu, GuestMem *mem);
 void rv_cpu_destroy(RvCpu *cpu);
+
+/* Initialise a system-mode hart over the physical address space `as`:
+ * M mode, pc = reset_pc, MMU off. */
+void rv_cpu_init_system(RvCpu *cpu, AddressSpace *as, uint64_t reset_pc);
+
+/* System mode (rv_system.c). */
+/* Take the exception cpu_exec reported (CPU_EXIT_EXCEPTION / SYSCALL / BREAK). */
+void rv_take_exception(RvCpu *cpu, uint32_t cause, uint64_t tval);
+/* Take the highest-priority pending and enabled interrupt, if any. */
+bool rv_take_interrupt(RvCpu *cpu);
+/* An interrupt is pending and enabled now (ask the loop to stop for it). */
+bool rv_interrupt_pending(const RvCpu *cpu);
+/* Any interrupt pending in mip & mie, enabled or not (ends WFI). */
+bool rv_wfi_wakeup(const RvCpu *cpu);
+/* Carry out an IR_EXIT_ARCH instruction (mret, sret, wfi, sfence.vma). */
+void rv_arch_exit(RvCpu *cpu, uint32_t what);
+/* IrqLine handler for the interrupt lines (n = RV_IRQ_*). */
+void rv_set_irq(void *rv_cpu, int irq, int level);
+/* Full CSR access for system mode; raises illegal instruction. */
+uint64_t rv_csr_access(RvCpu *cpu, uint32_t csr, uint32_t kind, bool write, uint64_t val, uint32_t raw);
+/* The MMU index of data accesses and of instruction fetch right now. */
+int rv_data_mmu_idx(const RvCpu *cpu);
+int rv_fetch_mmu_idx(const RvCpu *cpu);
+/* Softmmu page walk (rv_mmu.c): the SoftMmu fill hook. */
+uint32_t rv_mmu_fill(CpuState *cpu, uint64_t vaddr, MmuAccess access, int mmu_idx, uint64_t *paddr, uint32_t *prot);
+uint32_t rv_code_phys(CpuState *cpu, uint64_t pc, uint64_t *paddr);
 
 /* -d cpu: register state in qemu-riscv64's format (rv_dump.c). */
 void rv_dump_state(CpuState *cpu, FILE *out);

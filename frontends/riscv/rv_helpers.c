@@ -86,6 +86,7 @@ static uint64_t h_csr(void *cpu, uint64_t val, uint64_t b, uint64_t c_, uint64_t
     uint32_t kind = (imm >> 12) & 3;
     bool write = (imm >> 15) & 1;
     uint32_t raw = (uint32_t)(imm >> 32);
+    if (c->system) return rv_csr_access(c, csr, kind, write, val, raw);
     uint64_t old;
     bool read_only = (csr >> 10) == 3;
     if (write && read_only) cpu_raise(&c->cs, RV_EXC_ILLEGAL_INSN, raw);
@@ -113,6 +114,11 @@ static uint64_t h_csr(void *cpu, uint64_t val, uint64_t b, uint64_t c_, uint64_t
 
 static void *amo_addr(RvCpu *c, uint64_t addr, unsigned size, bool store) {
     if (addr & (size - 1)) cpu_raise(&c->cs, store ? RV_EXC_STORE_MISALIGNED : RV_EXC_LOAD_MISALIGNED, addr);
+    if (c->system) {
+        /* through the MMU at the data access privilege (AMOs need write
+         * permission even for LR-free read-modify-write) */
+        return softmmu_host_ptr(&c->cs, addr, size, store ? MMU_STORE : MMU_LOAD, rv_data_mmu_idx(c));
+    }
     if (addr > c->cs.mem_limit - size)
         cpu_raise(&c->cs, c->cs.fault_cause[store ? CPU_FAULT_STORE : CPU_FAULT_LOAD], addr);
     return c->cs.mem_base + addr;

@@ -19,7 +19,6 @@
 #define X(n) RV_GLOBAL_X(n)
 #define F(n) RV_GLOBAL_F(n)
 #define BOX_S ((int64_t)0xffffffff00000000ull)
-#define MMU_USER 0
 
 enum { AMO_SWAP, AMO_ADD, AMO_XOR, AMO_AND, AMO_OR, AMO_MIN, AMO_MAX, AMO_MINU, AMO_MAXU };
 
@@ -28,13 +27,32 @@ typedef struct RvTranslator {
     IrBlock *b;
     uint64_t pc;        /* of the current insn */
     uint64_t next_pc;
+    uint64_t start_page;
     bool ended;
+    /* system mode (all fixed by the TB flags) */
+    bool system;
+    uint32_t priv;
+    uint32_t mmu_idx;   /* data accesses */
+    bool fs_off;        /* mstatus.FS = Off: FP instructions are illegal */
+    bool fs_dirty;      /* mstatus.FS already Dirty (or made so earlier in this block) */
+    uint32_t fetch_cause;
 } RvTranslator;
 
 static IrVal dst_x(RvTranslator *t, unsigned rd) { return rd ? X(rd) : ir_new_temp(t->b); }
 
-static void end_goto(RvTranslator *t, uint32_t slot, uint64_t pc) {
+/* A direct jump.  In system mode only targets on the block's own virtual
+ * page chain directly: another page's mapping may change without this
+ * block knowing, so those go through the jump cache (flushed with the TLB). */
+static void emit_goto(RvTranslator *t, uint32_t slot, uint64_t pc) {
+    if (t->system && (pc & MEM_PAGE_MASK) != t->start_page) {
+        ir_goto_ptr(t->b, ir_movi(t->b, (int64_t)pc));
+        return;
+    }
     ir_goto_tb(t->b, slot, pc);
+}
+
+static void end_goto(RvTranslator *t, uint32_t slot, uint64_t pc) {
+    emit_goto(t, slot, pc);
     t->ended = true;
 }
 
@@ -56,17 +74,17 @@ static void alu_imm(RvTranslator *t, IrOp op, const RvInsn *in) {
 }
 
 static void load(RvTranslator *t, IrOp op, const RvInsn *in) {
-    ir_load(t->b, op, dst_x(t, in->rd), X(in->rs1), in->imm, MMU_USER);
+    ir_load(t->b, op, dst_x(t, in->rd), X(in->rs1), in->imm, t->mmu_idx);
 }
 
 static void store(RvTranslator *t, IrOp op, const RvInsn *in) {
-    ir_store(t->b, op, X(in->rs1), X(in->rs2), in->imm, MMU_USER);
+    ir_store(t->b, op, X(in->rs1), X(in->rs2), in->imm, t->mmu_idx);
 }
 
 static void branch(RvTranslator *t, IrOp op, const RvInsn *in) {
     uint32_t taken = ir_new_label(t->b);
     ir_branch(t->b, op, X(in->rs1), X(in->rs2), 0, taken);
-    ir_goto_tb(t->b, 0, t->next_pc);
+    emit_goto(t, 0, t->next_pc);
     ir_label(t->b, taken);
     end_goto(t, 1, t->pc + (uint64_t)in->imm);
 }
@@ -89,6 +107,12 @@ static bool rm_illegal(RvTranslator *t, const RvInsn *in) {
 enum {
     RV_TBF_FRM_VALID = 1u << 8,  /* frm holds a rounding mode, not a reserved value */
     RV_TBF_FRM_RNE = 1u << 9,    /* frm is round-to-nearest-even */
+    /* system mode */
+    RV_TBF_SYSTEM = 1u << 10,
+    RV_TBF_PRIV_SHIFT = 11,      /* 2 bits: RV_PRIV_* */
+    RV_TBF_MMU_SHIFT = 13,       /* 2 bits: data MMU index */
+    RV_TBF_FS_OFF = 1u << 15,
+    RV_TBF_FS_DIRTY = 1u << 16,
 };
 
 /* fadd.d/fsub.d/fmul.d/fdiv.d that round to nearest even: the host's
@@ -147,7 +171,11 @@ static void csr(RvTranslator *t, const RvInsn *in, int kind, bool imm_form) {
     bool write = kind == RV_CSR_RW || in->rs1 != 0;
     IrVal src = imm_form ? ir_movi(t->b, in->rs1) : X(in->rs1);
     call(t, RV_H_csr, dst_x(t, in->rd), src, IR_VAL_NONE, IR_VAL_NONE, RV_CSR_IMM(in->imm, kind, write, in->raw));
-    if (write && (in->imm == 0x002 || in->imm == 0x003)) {
+    if (write && t->system) {
+        /* any CSR write may change the TB flags, the MMU or unmask an
+         * interrupt: look the next block up afresh (rv_system.c) */
+        end_exit(t, t->next_pc, IR_EXIT_NEXT, 0, 0);
+    } else if (write && (in->imm == 0x002 || in->imm == 0x003)) {
         /* frm changed: the TB flags change, so the next block is looked up afresh */
         end_exit(t, t->next_pc, IR_EXIT_NEXT, 0, 0);
     } else {
@@ -157,6 +185,18 @@ static void csr(RvTranslator *t, const RvInsn *in, int kind, bool imm_form) {
 
 static void translate_insn(RvTranslator *t, const RvInsn *in) {
     IrBlock *b = t->b;
+    if (t->system && in->op >= RV_OP_flw && in->op <= RV_OP_fmv_d_x) {
+        if (t->fs_off) return illegal(t, in->raw);
+        if (!t->fs_dirty) {
+            /* the first FP instruction of the block marks the FP state dirty
+             * (the kernel saves FP registers only when it is) */
+            IrVal st = ir_new_temp(b);
+            ir_emit(b, IR_ldenv, st, IR_VAL_NONE, IR_VAL_NONE, IR_VAL_NONE, (int64_t)offsetof(RvCpu, p.mstatus));
+            ir_binop_imm(b, IR_or, st, st, (int64_t)RV_MSTATUS_FS);
+            ir_emit(b, IR_stenv, IR_VAL_NONE, st, IR_VAL_NONE, IR_VAL_NONE, (int64_t)offsetof(RvCpu, p.mstatus));
+            t->fs_dirty = true;
+        }
+    }
     switch ((RvOpcode)in->op) {
     case RV_OP_lui: ir_emit(b, IR_movi, dst_x(t, in->rd), IR_VAL_NONE, IR_VAL_NONE, IR_VAL_NONE, in->imm); break;
     case RV_OP_auipc:
@@ -234,7 +274,23 @@ static void translate_insn(RvTranslator *t, const RvInsn *in) {
     case RV_OP_remw: alu(t, IR_remw, in); break;
     case RV_OP_remuw: alu(t, IR_remuw, in); break;
     case RV_OP_fence: break; /* one hart, ordered host accesses */
-    case RV_OP_fence_i: end_exit(t, t->next_pc, IR_EXIT_FLUSH, 0, 0); break;
+    case RV_OP_fence_i:
+        /* system mode: stores into code pages already dropped their TBs
+         * (softmmu dirty tracking), so only the block ends */
+        if (t->system) end_exit(t, t->next_pc, IR_EXIT_NEXT, 0, 0);
+        else end_exit(t, t->next_pc, IR_EXIT_FLUSH, 0, 0);
+        break;
+    case RV_OP_mret:
+    case RV_OP_sret:
+    case RV_OP_wfi:
+    case RV_OP_sfence_vma: {
+        if (!t->system) return illegal(t, in->raw);
+        uint32_t what = in->op == RV_OP_mret ? RV_ARCH_MRET
+                      : in->op == RV_OP_sret ? RV_ARCH_SRET
+                      : in->op == RV_OP_wfi ? RV_ARCH_WFI : RV_ARCH_SFENCE_VMA;
+        end_exit(t, t->pc, IR_EXIT_ARCH, what, 0);
+        break;
+    }
     case RV_OP_ecall: end_exit(t, t->pc, IR_EXIT_SYSCALL, RV_EXC_ECALL_U, 0); break;
     case RV_OP_ebreak: end_exit(t, t->pc, IR_EXIT_BREAK, RV_EXC_BREAKPOINT, 0); break;
     case RV_OP_csrrw: csr(t, in, RV_CSR_RW, false); break;
@@ -269,13 +325,13 @@ static void translate_insn(RvTranslator *t, const RvInsn *in) {
     /* F/D loads, stores, moves */
     case RV_OP_flw: {
         IrVal v = ir_new_temp(b);
-        ir_load(b, IR_ld32u, v, X(in->rs1), in->imm, MMU_USER);
+        ir_load(b, IR_ld32u, v, X(in->rs1), in->imm, t->mmu_idx);
         ir_binop_imm(b, IR_or, F(in->rd), v, BOX_S);
         break;
     }
-    case RV_OP_fld: ir_load(b, IR_ld64, F(in->rd), X(in->rs1), in->imm, MMU_USER); break;
-    case RV_OP_fsw: ir_store(b, IR_st32, X(in->rs1), F(in->rs2), in->imm, MMU_USER); break;
-    case RV_OP_fsd: ir_store(b, IR_st64, X(in->rs1), F(in->rs2), in->imm, MMU_USER); break;
+    case RV_OP_fld: ir_load(b, IR_ld64, F(in->rd), X(in->rs1), in->imm, t->mmu_idx); break;
+    case RV_OP_fsw: ir_store(b, IR_st32, X(in->rs1), F(in->rs2), in->imm, t->mmu_idx); break;
+    case RV_OP_fsd: ir_store(b, IR_st64, X(in->rs1), F(in->rs2), in->imm, t->mmu_idx); break;
     case RV_OP_fmv_x_w: ir_unop(b, IR_sext32, dst_x(t, in->rd), F(in->rs1)); break;
     case RV_OP_fmv_w_x: {
         IrVal v = ir_new_temp(b);
@@ -345,8 +401,29 @@ static void translate_insn(RvTranslator *t, const RvInsn *in) {
     }
 }
 
-/* Fetch up to 4 bytes at pc; returns how many are executable (0, 2 or 4). */
-static unsigned fetch(CpuState *cpu, uint64_t pc, uint32_t *raw) {
+/* System mode: 2 bytes at pc through the instruction TLB; false and the
+ * fault cause if not executable. */
+static bool fetch16_sys(CpuState *cpu, uint64_t pc, uint16_t *v, uint32_t *cause) {
+    uint64_t pa;
+    const uint8_t *host;
+    *cause = softmmu_translate_code(cpu, pc, rv_fetch_mmu_idx(rv_cpu(cpu)), &pa, &host);
+    if (*cause) return false;
+    memcpy(v, host + (pc & ~MEM_PAGE_MASK), 2);
+    return true;
+}
+
+/* Fetch up to 4 bytes at pc; returns how many are executable (0, 2 or 4).
+ * *cause: the exception for the first byte that is not. */
+static unsigned fetch(CpuState *cpu, uint64_t pc, uint32_t *raw, uint32_t *cause) {
+    *cause = RV_EXC_INSN_PAGE_FAULT;
+    if (cpu->smmu) {
+        uint16_t lo, hi = 0;
+        if (!fetch16_sys(cpu, pc, &lo, cause)) return 0;
+        unsigned n = 2;
+        if ((lo & 3) == 3 && fetch16_sys(cpu, pc + 2, &hi, cause)) n = 4;
+        *raw = lo | ((uint32_t)hi << 16);
+        return n;
+    }
     GuestMem *m = cpu->mem;
     if (pc >= m->limit || !(mem_page_flags(m, pc) & MEM_PAGE_EXEC)) return 0;
     uint16_t lo, hi = 0;
@@ -363,24 +440,37 @@ static unsigned fetch(CpuState *cpu, uint64_t pc, uint32_t *raw) {
     return n;
 }
 
+static uint32_t rv_tb_flags(CpuState *cpu);
+
 static void rv_translate(CpuState *cpu, uint64_t pc, uint32_t max_insns, IrBlock *b) {
     RvTranslator t = {.cpu = cpu, .b = b, .pc = pc};
     const uint64_t page = pc & MEM_PAGE_MASK;
+    t.start_page = page;
+    uint32_t flags = rv_tb_flags(cpu);
+    if (flags & RV_TBF_SYSTEM) {
+        t.system = true;
+        t.priv = (flags >> RV_TBF_PRIV_SHIFT) & 3;
+        t.mmu_idx = (flags >> RV_TBF_MMU_SHIFT) & 3;
+        t.fs_off = (flags & RV_TBF_FS_OFF) != 0;
+        t.fs_dirty = (flags & RV_TBF_FS_DIRTY) != 0;
+    }
     for (uint32_t n = 0; !t.ended; n++) {
         /* stop at the page end (t.pc - page, because page + size wraps on the last page) */
         if (n == max_insns || (n > 0 && t.pc - page >= MEM_PAGE_SIZE)) {
             end_goto(&t, 0, t.pc);
             break;
         }
-        uint32_t raw;
-        unsigned got = fetch(cpu, t.pc, &raw);
+        uint32_t raw = 0, cause;
+        unsigned got = fetch(cpu, t.pc, &raw, &cause);
         bool compressed = (raw & 3) != 3;
         if (got == 0 || (!compressed && got < 4)) {
             if (n > 0) { end_goto(&t, 0, t.pc); break; }
             /* the fault belongs to this instruction: it gets a marker */
-            ir_insn_marker(b, t.pc, got ? 2 : 2);
+            ir_insn_marker(b, t.pc, 2);
+            /* tval (pc, or pc + 2 for the second half) keeps its low 32 bits
+             * here; rv_take_exception restores the rest from pc */
             uint64_t tval = got == 0 ? t.pc : t.pc + 2;
-            end_exit(&t, t.pc, IR_EXIT_EXCEPTION, RV_EXC_INSN_PAGE_FAULT, (uint32_t)tval);
+            end_exit(&t, t.pc, IR_EXIT_EXCEPTION, cause, (uint32_t)tval);
             b->guest_size = 2;
             break;
         }
@@ -395,13 +485,21 @@ static void rv_translate(CpuState *cpu, uint64_t pc, uint32_t max_insns, IrBlock
 }
 
 static uint32_t rv_tb_flags(CpuState *cpu) {
-    uint32_t frm = rv_cpu(cpu)->frm;
-    return (frm <= RV_RM_RMM ? RV_TBF_FRM_VALID : 0) | (frm == RV_RM_RNE ? RV_TBF_FRM_RNE : 0);
+    const RvCpu *c = rv_cpu(cpu);
+    uint32_t frm = c->frm;
+    uint32_t f = (frm <= RV_RM_RMM ? RV_TBF_FRM_VALID : 0) | (frm == RV_RM_RNE ? RV_TBF_FRM_RNE : 0);
+    if (c->system) {
+        uint32_t fs = (uint32_t)((c->p.mstatus & RV_MSTATUS_FS) >> RV_MSTATUS_FS_SHIFT);
+        f |= RV_TBF_SYSTEM | (c->priv << RV_TBF_PRIV_SHIFT) | ((uint32_t)rv_data_mmu_idx(c) << RV_TBF_MMU_SHIFT);
+        if (fs == RV_FS_OFF) f |= RV_TBF_FS_OFF;
+        if (fs == RV_FS_DIRTY) f |= RV_TBF_FS_DIRTY;
+    }
+    return f;
 }
 
 static int rv_disas_at(CpuState *cpu, uint64_t pc, char *buf, size_t len) {
-    uint32_t raw;
-    unsigned got = fetch(cpu, pc, &raw);
+    uint32_t raw, cause;
+    unsigned got = fetch(cpu, pc, &raw, &cause);
     if (got == 0) return 0;
     RvInsn in;
     if (!rv_decode(raw, &in)) {
@@ -434,4 +532,5 @@ const CpuArchOps rv_arch_ops = {
     .dump_state = rv_dump_state,
     .tb_flags = rv_tb_flags,
     .disas = rv_disas_at,
+    .code_phys = rv_code_phys,
 };
