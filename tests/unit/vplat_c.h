@@ -11,5 +11,11 @@ extern "C" {
 #include "interp/interp.h"
 #include "ir/ir.h"
 #include "ir/ir_sem.h"
+#include "machine/virt/clint.h"
+#include "machine/virt/plic.h"
+#include "machine/virt/uart16550.h"
+#include "machine/virt/virt_fdt.h"
+#include "machine/virt/virt_map.h"
+#include "machine/virt/virt_test.h"
 }
 #endif
