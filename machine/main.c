@@ -1,6 +1,7 @@
 /* main.c — the vplat command line.
  *
  *   vplat user [options] PROG [ARGS...]     run a riscv64 Linux program
+ *   vplat system -M virt [options]          boot the virt board (machine/virt/)
  *   vplat --help | --version
  *
  * Options follow QEMU's spelling where the concept is the same (-L, -d, -D,
@@ -19,6 +20,7 @@
 #include "interp/interp.h"
 #include "jit-native/jitn.h"
 #include "machine/linux_user/lu.h"
+#include "machine/virt/virt_board.h"
 
 #define VPLAT_VERSION "0.1.0"
 
@@ -43,6 +45,7 @@ static const JitChoice jit_choices[] = {
 static void usage(FILE *out) {
     fprintf(out,
             "usage: vplat user [options] PROG [ARGS...]\n"
+            "       vplat system -M virt[,dumpdtb=FILE] [options]\n"
             "       vplat --help | --version\n"
             "\n"
             "Runs a riscv64 Linux program (static, or dynamic with -L), like qemu-riscv64.\n"
@@ -65,7 +68,16 @@ static void usage(FILE *out) {
             "  --perf-map        name JIT code in /tmp/perf-PID.map for `perf report`\n"
             "  --jit-wx          keep JIT code never writable and executable at once (W^X;\n"
             "                    automatic where the host refuses such pages)\n"
-            "  --help, --version\n");
+            "  --help, --version\n"
+            "\n"
+            "system mode boots the virt board like qemu-system-riscv64 -M virt:\n"
+            "  -m SIZE           RAM (default 128M; K/M/G suffixes, plain numbers are MiB)\n"
+            "  -bios FILE|none   M-mode firmware at 0x80000000 (default: Debian's OpenSBI\n"
+            "                    fw_dynamic.bin); none: -kernel runs in M mode at 0x80000000\n"
+            "  -kernel FILE      kernel Image (raw or ELF), next 2 MiB boundary after the firmware\n"
+            "  -initrd FILE      initramfs;  -append STRING  kernel command line\n"
+            "  -nographic        the UART is on stdio (always); C-a x exits, C-a h helps\n"
+            "  -d, -D, -singlestep, --stats, --max-insns, --verify-ir, --jit: as above\n");
 }
 
 static bool parse_u64(const char *s, uint64_t *out) {
@@ -168,6 +180,137 @@ static int cmd_user(int argc, char **argv) {
     return status;
 }
 
+/* -m: a size with an optional K/M/G suffix; no suffix means MiB (QEMU). */
+static bool parse_mem_size(const char *s, uint64_t *out) {
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 0);
+    if (errno || end == s) return false;
+    uint64_t mul = 1ull << 20;
+    if (*end == 'K' || *end == 'k') mul = 1ull << 10, end++;
+    else if (*end == 'M' || *end == 'm') mul = 1ull << 20, end++;
+    else if (*end == 'G' || *end == 'g') mul = 1ull << 30, end++;
+    else if (*end == 'B' || *end == 'b') mul = 1, end++;
+    if (*end || v == 0 || v > (UINT64_MAX >> 30)) return false;
+    *out = (uint64_t)v * mul;
+    return true;
+}
+
+static int cmd_system(int argc, char **argv) {
+    VirtOptions o = {0};
+    o.ram_size = 128ull << 20;   /* QEMU's default for virt */
+    const char *log_file = NULL;
+    bool have_machine = false, threshold_set = false;
+    o.jit_threshold = JITN_DEFAULT_THRESHOLD;
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        /* accept --opt as well as -opt for QEMU's options */
+        const char *q = (a[0] == '-' && a[1] == '-') ? a + 1 : a;
+        if (!strcmp(q, "-M") || !strcmp(q, "-machine")) {
+            if (++i >= argc) return die_usage("%s needs a machine name", a);
+            char *spec = argv[i];
+            if (!strcmp(spec, "help")) {
+                printf("Supported machines are:\nvirt                 RISC-V VirtIO board (QEMU's memory map and boot protocol)\n");
+                return 0;
+            }
+            char *comma = strchr(spec, ',');
+            size_t nlen = comma ? (size_t)(comma - spec) : strlen(spec);
+            if (nlen != 4 || strncmp(spec, "virt", 4)) return die_usage("unknown machine '%s' (only 'virt')", spec);
+            for (char *opt = comma; opt; opt = strchr(opt + 1, ',')) {
+                const char *kv = opt + 1;
+                if (!strncmp(kv, "dumpdtb=", 8)) {
+                    char *end = strchr(kv, ',');
+                    if (end) *end = 0;
+                    o.dumpdtb = kv + 8;
+                    if (end) *end = ',';
+                    if (!*o.dumpdtb) return die_usage("%s", "dumpdtb= needs a file name");
+                } else {
+                    return die_usage("unknown virt machine option '%s'", kv);
+                }
+            }
+            have_machine = true;
+        } else if (!strcmp(q, "-m")) {
+            if (++i >= argc) return die_usage("%s needs a size", a);
+            if (!parse_mem_size(argv[i], &o.ram_size) || o.ram_size < (16ull << 20) || o.ram_size > (16ull << 30))
+                return die_usage("-m must be a size from 16M to 16G, not '%s'", argv[i]);
+        } else if (!strcmp(q, "-bios") || !strcmp(q, "-kernel") || !strcmp(q, "-initrd") || !strcmp(q, "-append")) {
+            if (++i >= argc) return die_usage("%s needs an argument", a);
+            if (q[1] == 'b') o.bios = argv[i];
+            else if (q[1] == 'k') o.kernel = argv[i];
+            else if (q[1] == 'i') o.initrd = argv[i];
+            else o.append = argv[i];
+        } else if (!strcmp(q, "-nographic")) {
+            /* the UART is always on stdio */
+        } else if (!strcmp(q, "-smp")) {
+            if (++i >= argc) return die_usage("%s needs a number", a);
+            if (strcmp(argv[i], "1") && strcmp(argv[i], "cpus=1")) return die_usage("-smp: only one hart is supported, not '%s'", argv[i]);
+        } else if (!strncmp(a, "--jit=", 6) || !strcmp(a, "--jit")) {
+            const char *mode = a[5] == '=' ? a + 6 : (i + 1 < argc ? argv[++i] : "");
+            const JitChoice *c = NULL;
+            for (size_t k = 0; k < sizeof jit_choices / sizeof jit_choices[0]; k++)
+                if (!strcmp(jit_choices[k].name, mode)) c = &jit_choices[k];
+            if (!c) return die_usage("unknown --jit mode '%s' (none, native, llvm, tiered)", mode);
+            if (!c->available) {
+                fprintf(stderr, "vplat: --jit=%s: %s; use --jit=none\n", mode, c->missing);
+                return 2;
+            }
+            if (c->hot) {
+                fprintf(stderr, "vplat: --jit=%s: the native backend does not run system mode yet "
+                                "(its softmmu fast path is the next step); use --jit=none\n", mode);
+                return 2;
+            }
+            o.hot_tier = c->hot;
+        } else if (!strncmp(a, "--jit-threshold", 15) || !strncmp(a, "--jit-code-size", 15)) {
+            const char *num = a[15] == '=' ? a + 16 : a[15] == 0 && i + 1 < argc ? argv[++i] : NULL;
+            if (!num || (a[15] != '=' && a[15] != 0)) return die_usage("%s needs a number", a);
+            uint64_t v;
+            if (!parse_u64(num, &v)) return die_usage("not a number: '%s'", num);
+            if (a[6] == 't') {
+                o.jit_threshold = v;
+                threshold_set = true;
+            } else {
+                if (v < 65536 || v > ((uint64_t)1 << 31)) return die_usage("--jit-code-size must be 64K..2G, not '%s'", num);
+                o.jit_code_size = (size_t)v;
+            }
+        } else if (!strcmp(q, "-d")) {
+            if (++i >= argc) return die_usage("%s needs a list", a);
+            if (!strcmp(argv[i], "help")) { log_print_help(stdout); return 0; }
+            char err[128];
+            if (!log_parse(argv[i], &o.log_mask, err, sizeof err)) return die_usage("%s", err);
+        } else if (!strcmp(q, "-D")) {
+            if (++i >= argc) return die_usage("%s needs a file name", a);
+            log_file = argv[i];
+        } else if (!strcmp(q, "-singlestep")) {
+            o.singlestep = true;
+        } else if (!strcmp(a, "--stats")) {
+            o.stats = true;
+        } else if (!strcmp(a, "--verify-ir")) {
+            o.verify_ir = true;
+        } else if (!strcmp(a, "--jit-wx")) {
+            o.jit_wx = true;
+        } else if (!strcmp(a, "--perf-map")) {
+            o.perf_map = true;
+        } else if (!strcmp(a, "--max-insns")) {
+            if (++i >= argc) return die_usage("%s needs a number", a);
+            if (!parse_u64(argv[i], &o.max_insns)) return die_usage("not a number: '%s'", argv[i]);
+        } else {
+            return die_usage("unknown system-mode option '%s'", a);
+        }
+    }
+    (void)threshold_set;
+    if (!have_machine) return die_usage("%s", "no machine given: use -M virt");
+    if (log_file) {
+        o.log = fopen(log_file, "w");
+        if (!o.log) {
+            fprintf(stderr, "vplat: cannot open log file '%s': %s\n", log_file, strerror(errno));
+            return 2;
+        }
+    }
+    int status = virt_main(&o);
+    if (o.log) fclose(o.log);
+    return status;
+}
+
 int main(int argc, char **argv) {
     crash_set_command_line(argc, argv);
     crash_install_handlers();
@@ -184,10 +327,7 @@ int main(int argc, char **argv) {
         return 0;
     }
     if (!strcmp(argv[1], "user")) return cmd_user(argc - 2, argv + 2);
-    if (!strcmp(argv[1], "system")) {
-        fprintf(stderr, "vplat: system mode (the virt board) is not built yet\n");
-        return 2;
-    }
+    if (!strcmp(argv[1], "system")) return cmd_system(argc - 2, argv + 2);
     fprintf(stderr, "vplat: unknown command '%s'\nTry 'vplat --help'.\n", argv[1]);
     return 2;
 }

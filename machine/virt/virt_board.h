@@ -1,0 +1,44 @@
+/* virt_board.h — the `virt` machine: one RV64GC hart, RAM, the CLINT, PLIC,
+ * UART and test devices at QEMU's addresses, the boot protocol of
+ * qemu-system-riscv64 (reset vector ROM with fw_dynamic info, firmware at
+ * the start of RAM, kernel 2 MiB-aligned after it, initrd and device tree
+ * where QEMU puts them), and the run loop that drives the hart, time and
+ * the console.  `vplat system` (machine/main.c) fills VirtOptions.
+ */
+#ifndef VPLAT_MACHINE_VIRT_BOARD_H
+#define VPLAT_MACHINE_VIRT_BOARD_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "core/exec.h"
+
+typedef struct VirtOptions {
+    uint64_t ram_size;          /* -m */
+    const char *bios;           /* -bios FILE, "none", or NULL (default: Debian's fw_jump.bin) */
+    const char *kernel;         /* -kernel */
+    const char *initrd;         /* -initrd */
+    const char *append;         /* -append */
+    const char *dumpdtb;        /* -M virt,dumpdtb=FILE: write the tree and exit */
+    const ExecTier *hot_tier;   /* --jit: NULL = interpreter only */
+    uint64_t jit_threshold;
+    size_t jit_code_size;
+    bool perf_map, jit_wx;
+    uint32_t log_mask;
+    FILE *log;
+    bool stats;
+    bool verify_ir;
+    uint64_t max_insns;         /* 0 = unlimited */
+    bool singlestep;
+} VirtOptions;
+
+/* Default firmware when -bios is not given (as QEMU picks its own). */
+#define VIRT_DEFAULT_BIOS "/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.bin"
+
+/* Build the machine, boot it and run until the guest powers off.  Returns
+ * the process exit status: 0 on poweroff, the guest's code on a failing
+ * poweroff, 124 at --max-insns, 1 on a setup error (message printed). */
+int virt_main(const VirtOptions *o);
+
+#endif
