@@ -16,6 +16,8 @@
 #   BOOT_BIOS     firmware (default: Debian's OpenSBI generic fw_jump.bin)
 #   BOOT_TIMEOUT  seconds before the boot counts as hung (default 120)
 #   BOOT_LOG      console log file (default: a file in out/guest/)
+#   BOOT_CONSOLE  console arguments (default "console=ttyS0 earlycon"; the
+#                 SBI console instead: "console=hvc0 earlycon=sbi")
 #   BOOT_APPEND   extra kernel arguments (added after the default ones)
 # Prints one line per check and ends with "N passed, M failed"; exits 0 only
 # when every check passed.
@@ -28,7 +30,7 @@ if [ $# -eq 0 ]; then set -- qemu-system-riscv64; fi
 BIOS=${BOOT_BIOS:-/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_jump.bin}
 TIMEOUT=${BOOT_TIMEOUT:-120}
 LOG=${BOOT_LOG:-$OUT/boot-$(basename "$1").log}
-APPEND="console=ttyS0 earlycon vplat.test=1 ${BOOT_APPEND:-}"
+APPEND="${BOOT_CONSOLE:-console=ttyS0 earlycon} vplat.test=1${BOOT_APPEND:+ $BOOT_APPEND}"
 
 for f in "$OUT/Image" "$OUT/initramfs.cpio.gz"; do
   [ -f "$f" ] || { echo "boot_check: $f missing: run scripts/build-guest.sh"; echo "0 passed, 1 failed"; exit 1; }
