@@ -11,9 +11,11 @@
  * its block with a return to the loop, so new flags take effect at once and
  * an interrupt that the write unmasked is taken before the next instruction.
  */
+#include <inttypes.h>
 #include <string.h>
 
 #include "core/exec.h"
+#include "core/log.h"
 #include "frontends/riscv/rv_cpu.h"
 
 enum {
@@ -108,6 +110,11 @@ void rv_set_irq(void *opaque, int irq, int level) {
 static void trap(RvCpu *c, uint64_t cause, bool interrupt, uint64_t tval) {
     uint64_t epc = c->cs.pc;
     uint64_t deleg = interrupt ? c->p.mideleg : c->p.medeleg;
+    if (c->cs.log_mask & LOG_INT) {
+        /* qemu-system-riscv64 -d int's line */
+        fprintf(c->cs.log, "riscv_cpu_do_interrupt: hart:0, async:%d, cause:%016" PRIx64 ", epc:0x%016" PRIx64
+                ", tval:0x%016" PRIx64 ", priv:%u\n", interrupt, cause, epc, tval, c->priv);
+    }
     c->res_addr = ~(uint64_t)0;
     c->wfi = false;
     if (c->priv <= RV_PRIV_S && cause < 64 && ((deleg >> cause) & 1)) {
@@ -312,7 +319,10 @@ uint64_t rv_csr_access(RvCpu *c, uint32_t csr, uint32_t kind, bool write, uint64
         break;
     }
     if (!write) return old;
-    uint64_t nv = kind == RV_CSR_RW ? val : kind == RV_CSR_RS ? (old | val) : (old & ~val);
+    /* CSRRS/CSRRC on mip modify the software-written SEIP bit, not its OR
+     * with the PLIC's line that a read returns (privileged spec, mip) */
+    uint64_t base = csr == CSR_MIP ? c->p.mip : old;
+    uint64_t nv = kind == RV_CSR_RW ? val : kind == RV_CSR_RS ? (base | val) : (base & ~val);
     uint64_t old_status = c->p.mstatus;
     switch (csr) {
     case CSR_FFLAGS: c->fflags = nv & 0x1f; fs_dirty(c); break;

@@ -343,3 +343,24 @@ TEST(RvIrq, PriorityOrder) {
 }
 
 }  // namespace
+
+namespace {
+
+// csrrs/csrrc on mip read-modify-write the software SEIP bit only: the
+// PLIC's line must not be latched into it (privileged spec, "mip").
+TEST(RvCsr, MipSetBitsDoesNotLatchTheExternalLine) {
+    Hart h;
+    RvCpu *c = h.cpu.get();
+    c->priv = RV_PRIV_M;
+    rv_set_irq(c, RV_IRQ_SEI, 1);
+    const uint32_t kMip = 0x344;
+    EXPECT_EQ(rv_csr_access(c, kMip, RV_CSR_RS, false, 0, 0) & RV_MIP(RV_IRQ_SEI), RV_MIP(RV_IRQ_SEI))
+        << "a read shows the line";
+    rv_csr_access(c, kMip, RV_CSR_RS, true, RV_MIP(RV_IRQ_STI), 0);   // csrs mip, STIP
+    rv_set_irq(c, RV_IRQ_SEI, 0);
+    EXPECT_EQ(rv_csr_access(c, kMip, RV_CSR_RS, false, 0, 0) & RV_MIP(RV_IRQ_SEI), 0u)
+        << "SEIP must follow the line once it drops";
+    EXPECT_NE(rv_csr_access(c, kMip, RV_CSR_RS, false, 0, 0) & RV_MIP(RV_IRQ_STI), 0u);
+}
+
+}  // namespace
