@@ -13,8 +13,12 @@ if [ "$(id -u)" -eq 0 ] || command -v sudo >/dev/null; then
   ./scripts/setup.sh || { echo "setup failed"; exit 1; }
 fi
 
+# Guest images for the boot test (cached in out/guest; minutes the first time).
+if ! ./scripts/build-guest.sh; then echo "build-guest failed"; echo "0 passed, 1 failed"; exit 1; fi
+export VPLAT_GUEST_DIR=$PWD/out/guest
+
 log=$(mktemp)
-bazel test //... "$@" 2>&1 | tee "$log"
+bazel test //... --test_env=VPLAT_GUEST_DIR "$@" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 if [ "${VPLAT_SANITIZE:-1}" != 0 ]; then
   ./scripts/sanitize.sh 2>&1 | tee -a "$log"
