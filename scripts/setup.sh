@@ -15,6 +15,7 @@ PACKAGES=(
   qemu-user
   # measuring
   hyperfine valgrind
+  gnuplot-nox  # bench/run.py's PNG bar chart
   # fuzzing (libFuzzer + ASan/UBSan runtimes; tests/fuzz/build_and_run.sh)
   clang-19 libclang-rt-19-dev
   # guest images (scripts/build-guest.sh): Linux kernel source and its build
