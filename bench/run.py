@@ -42,6 +42,9 @@ import threading
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import boot  # noqa: E402  (bench/boot.py: boot-to-poweroff of the virt board)
+
 BENCH_DIR = Path(__file__).resolve().parent
 REPO = BENCH_DIR.parent
 WORKLOAD_DIR = BENCH_DIR / "workloads"
@@ -911,6 +914,16 @@ Machine:
 
 {textwrap.fill(TRANSLATION_LEGEND, width=76)}
 """
+    if tables.get("boot"):
+        md += f"""
+## System mode: boot to power-off
+
+{tables['boot']}
+
+{textwrap.fill(boot.BOOT_LEGEND, width=76)}
+"""
+        for n in tables.get("boot_notes", []):
+            md += f"\n{n}\n"
     path.write_text(md)
 
 
@@ -954,6 +967,13 @@ def parse_args(argv):
     p.add_argument("--no-chart", action="store_true", help="draw no chart")
     p.add_argument("--build-only", action="store_true",
                    help="build the workloads and stop")
+    p.add_argument("--boot", choices=("auto", "yes", "no"), default="auto",
+                   help="also time boot-to-poweroff of the virt board against "
+                        "qemu-system-riscv64 (needs scripts/build-guest.sh's images): "
+                        "auto (default) = yes for full runs, no with --quick; yes fails "
+                        "without the images")
+    p.add_argument("--qemu-system", default="qemu-system-riscv64",
+                   help="qemu system-mode binary for --boot")
     args = p.parse_args(argv)
     modes = [m.strip() for m in args.modes.split(",") if m.strip()]
     args.modes_requested = []
@@ -1033,11 +1053,27 @@ def main(argv):
         sys.stderr.write("\ninterrupted; no results were written\n")
         return 130
 
+    boot_rows, boot_notes = None, []
+    if args.boot == "yes" or (args.boot == "auto" and not args.quick):
+        try:
+            boot_rows, boot_notes = boot.measure_boot(REPO, args.vplat, args.modes_requested,
+                                                      args.runs, args.qemu_system, progress)
+        except RuntimeError as e:
+            progress.clear()
+            sys.stderr.write(f"\nBENCHMARK FAILED: {e}\nNo results were written.\n")
+            return 1
+        progress.clear()
+        if boot_rows is None and args.boot == "yes":
+            sys.stderr.write("\nerror: " + "; ".join(boot_notes) + "\n")
+            return 1
+
     cols, geo = compute_ratios(args.modes, results)
     tables = {
         "speed": markdown_table(configs, args.modes, results, cols, geo),
         "rss": rss_table(configs, results),
         "translation": translation_table(results, args.modes),
+        "boot": boot.boot_table(boot_rows) if boot_rows else None,
+        "boot_notes": boot_notes,
     }
     print(tables["speed"])
     print(LEGEND if args.clock == "wall" else
@@ -1053,6 +1089,11 @@ def main(argv):
     if tables["translation"]:
         print("\n" + tables["translation"])
         print("\n" + textwrap.fill(TRANSLATION_LEGEND, width=100))
+    if tables["boot"]:
+        print("\n" + tables["boot"])
+        print("\n" + textwrap.fill(boot.BOOT_LEGEND, width=100))
+    for n in tables["boot_notes"]:
+        print(n)
 
     chart_rel = None
     if args.chart:
@@ -1077,6 +1118,8 @@ def main(argv):
             "configs": configs,
             "workloads": results,
             "geomean": geo, "failures": failures,
+            "boot": [{"config": n, "median_s": t, "speed_vs_qemu": r}
+                     for n, t, r in (boot_rows or [])],
             "spread": {r["workload"]: {c: spread(r, c) for c in r["median"]}
                        for r in results},
         }
