@@ -53,6 +53,7 @@
 #include "core/crash.h"
 #include "core/host_disas.h"
 #include "core/log.h"
+#include "core/softmmu_inline.h"
 #include "core/tb.h"
 #include "ir/ir_sem.h"
 #include "jit-native/x86_emit.h"
@@ -689,6 +690,57 @@ static void lower_exit(Jc *j, const IrInsn *in) {
     jmp_epilogue(j, EXIT_LOOP);
 }
 
+/* ---- system mode: guest memory through the softmmu ---------------------------
+ * Each load/store is a call to one of these (record the insn, write back
+ * the globals: the TLB slow path may raise a page fault or reach a device).
+ * The inline TLB fast path (core/softmmu.h's tag compare) comes next. */
+static uint64_t sys_ld8u(CpuState *c, uint64_t a, uint64_t idx) { return (uint8_t)softmmu_load(c, a, 1, (int)idx); }
+static uint64_t sys_ld8s(CpuState *c, uint64_t a, uint64_t idx) { return (uint64_t)(int64_t)(int8_t)softmmu_load(c, a, 1, (int)idx); }
+static uint64_t sys_ld16u(CpuState *c, uint64_t a, uint64_t idx) { return (uint16_t)softmmu_load(c, a, 2, (int)idx); }
+static uint64_t sys_ld16s(CpuState *c, uint64_t a, uint64_t idx) { return (uint64_t)(int64_t)(int16_t)softmmu_load(c, a, 2, (int)idx); }
+static uint64_t sys_ld32u(CpuState *c, uint64_t a, uint64_t idx) { return (uint32_t)softmmu_load(c, a, 4, (int)idx); }
+static uint64_t sys_ld32s(CpuState *c, uint64_t a, uint64_t idx) { return (uint64_t)(int64_t)(int32_t)softmmu_load(c, a, 4, (int)idx); }
+static uint64_t sys_ld64(CpuState *c, uint64_t a, uint64_t idx) { return softmmu_load(c, a, 8, (int)idx); }
+static void sys_st(CpuState *c, uint64_t a, uint64_t v, uint64_t size_idx) {
+    softmmu_store(c, a, v, (unsigned)(size_idx & 0xff), (int)(size_idx >> 8));
+}
+
+static void lower_sys_mem(Jc *j, const IrInsn *in) {
+    const void *fn;
+    switch ((IrOp)in->op) {
+    case IR_ld8u: fn = (const void *)sys_ld8u; break;
+    case IR_ld8s: fn = (const void *)sys_ld8s; break;
+    case IR_ld16u: fn = (const void *)sys_ld16u; break;
+    case IR_ld16s: fn = (const void *)sys_ld16s; break;
+    case IR_ld32u: fn = (const void *)sys_ld32u; break;
+    case IR_ld32s: fn = (const void *)sys_ld32s; break;
+    case IR_ld64: fn = (const void *)sys_ld64; break;
+    default: fn = (const void *)sys_st; break;
+    }
+    bool store = (ir_op_info[in->op].flags & IR_F_STORE) != 0;
+    record_insn(j);
+    before_call(j, true, false);
+    arg_load(j, X86_RSI, in->src[0]);
+    if (in->imm) {
+        if (x86_fits_i32(in->imm)) {
+            x86_alu_ri(&j->x, X86_ADD, true, X86_RSI, (int32_t)in->imm);
+        } else {
+            x86_mov_ri(&j->x, X86_RAX, (uint64_t)in->imm);
+            x86_alu_rr(&j->x, X86_ADD, true, X86_RSI, X86_RAX);
+        }
+    }
+    if (store) {
+        arg_load(j, X86_RDX, in->src[1]);
+        unsigned size = 1u << (in->op - IR_st8);
+        x86_mov_ri(&j->x, X86_RCX, (uint64_t)size | ((uint64_t)in->aux2 << 8));
+    } else {
+        x86_mov_ri(&j->x, X86_RDX, in->aux2);
+    }
+    x86_mov_rr(&j->x, true, X86_RDI, X86_RBP);
+    call_abs(j, fn);
+    if (!store) def_rax(j, in->dst);
+}
+
 static void lower_call(Jc *j, const IrInsn *in) {
     if (in->cflags & IR_H_RAISE) record_insn(j);
     before_call(j, (in->cflags & (IR_H_RG | IR_H_WG | IR_H_RAISE | IR_H_MEM)) != 0, (in->cflags & IR_H_WG) != 0);
@@ -839,17 +891,27 @@ static void lower_insn(Jc *j, const IrInsn *in) {
     case IR_zext8: lower_unary(j, in, emit_zext8); break;
     case IR_zext16: lower_unary(j, in, emit_zext16); break;
     case IR_zext32: lower_unary(j, in, emit_zext32); break;
-    case IR_ld8u: lower_load(j, in, X86_LD8U); break;
-    case IR_ld8s: lower_load(j, in, X86_LD8S); break;
-    case IR_ld16u: lower_load(j, in, X86_LD16U); break;
-    case IR_ld16s: lower_load(j, in, X86_LD16S); break;
-    case IR_ld32u: lower_load(j, in, X86_LD32U); break;
-    case IR_ld32s: lower_load(j, in, X86_LD32S); break;
-    case IR_ld64: lower_load(j, in, X86_LD64); break;
-    case IR_st8: lower_store(j, in, 1); break;
-    case IR_st16: lower_store(j, in, 2); break;
-    case IR_st32: lower_store(j, in, 4); break;
-    case IR_st64: lower_store(j, in, 8); break;
+    case IR_ld8u: case IR_ld8s: case IR_ld16u: case IR_ld16s: case IR_ld32u: case IR_ld32s: case IR_ld64:
+    case IR_st8: case IR_st16: case IR_st32: case IR_st64:
+        if (j->cpu->smmu) {
+            lower_sys_mem(j, in);
+            break;
+        }
+        switch ((IrOp)in->op) {
+        case IR_ld8u: lower_load(j, in, X86_LD8U); break;
+        case IR_ld8s: lower_load(j, in, X86_LD8S); break;
+        case IR_ld16u: lower_load(j, in, X86_LD16U); break;
+        case IR_ld16s: lower_load(j, in, X86_LD16S); break;
+        case IR_ld32u: lower_load(j, in, X86_LD32U); break;
+        case IR_ld32s: lower_load(j, in, X86_LD32S); break;
+        case IR_ld64: lower_load(j, in, X86_LD64); break;
+        case IR_st8: lower_store(j, in, 1); break;
+        case IR_st16: lower_store(j, in, 2); break;
+        case IR_st32: lower_store(j, in, 4); break;
+        case IR_st64: lower_store(j, in, 8); break;
+        default: break;
+        }
+        break;
     case IR_ldenv:
         x86_load(x, X86_LD64, X86_RAX, X86_RBP, X86_NOREG, (int32_t)in->imm);
         def_rax(j, in->dst);

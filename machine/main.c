@@ -200,7 +200,7 @@ static int cmd_system(int argc, char **argv) {
     VirtOptions o = {0};
     o.ram_size = 128ull << 20;   /* QEMU's default for virt */
     const char *log_file = NULL;
-    bool have_machine = false, threshold_set = false;
+    bool have_machine = false;
     o.jit_threshold = JITN_DEFAULT_THRESHOLD;
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
@@ -254,11 +254,6 @@ static int cmd_system(int argc, char **argv) {
                 fprintf(stderr, "vplat: --jit=%s: %s; use --jit=none\n", mode, c->missing);
                 return 2;
             }
-            if (c->hot) {
-                fprintf(stderr, "vplat: --jit=%s: the native backend does not run system mode yet "
-                                "(its softmmu fast path is the next step); use --jit=none\n", mode);
-                return 2;
-            }
             o.hot_tier = c->hot;
         } else if (!strncmp(a, "--jit-threshold", 15) || !strncmp(a, "--jit-code-size", 15)) {
             const char *num = a[15] == '=' ? a + 16 : a[15] == 0 && i + 1 < argc ? argv[++i] : NULL;
@@ -267,7 +262,6 @@ static int cmd_system(int argc, char **argv) {
             if (!parse_u64(num, &v)) return die_usage("not a number: '%s'", num);
             if (a[6] == 't') {
                 o.jit_threshold = v;
-                threshold_set = true;
             } else {
                 if (v < 65536 || v > ((uint64_t)1 << 31)) return die_usage("--jit-code-size must be 64K..2G, not '%s'", num);
                 o.jit_code_size = (size_t)v;
@@ -297,7 +291,6 @@ static int cmd_system(int argc, char **argv) {
             return die_usage("unknown system-mode option '%s'", a);
         }
     }
-    (void)threshold_set;
     if (!have_machine) return die_usage("%s", "no machine given: use -M virt");
     if (log_file) {
         o.log = fopen(log_file, "w");

@@ -21,16 +21,19 @@ VPLAT=$(cd "$(dirname "$VPLAT")" && pwd)/$(basename "$VPLAT")
 export VPLAT_GUEST_DIR=${VPLAT_GUEST_DIR:-$PWD/out/guest}
 # vplat's board has no PCIe host until the PCI kit lands (issue #6)
 export BOOT_EXPECT_PCI=0
-JIT_MODES=${JIT_MODES:-none}
+# MODE or MODE@THRESHOLD (native@0: every block compiled on first sight)
+JIT_MODES=${JIT_MODES:-none native native@0}
 FW=/usr/lib/riscv64-linux-gnu/opensbi/generic
 logdir=${TEST_UNDECLARED_OUTPUTS_DIR:-${TMPDIR:-/tmp}}
 fails=0 runs=0
 for mode in $JIT_MODES; do
+  jit=(--jit="${mode%@*}")
+  [ "$mode" = "${mode%@*}" ] || jit+=(--jit-threshold "${mode#*@}")
   for fw in fw_dynamic fw_jump; do
     runs=$((runs + 1))
-    echo "=== --jit=$mode, $fw.bin"
+    echo "=== ${jit[*]}, $fw.bin"
     if BOOT_BIOS=$FW/$fw.bin BOOT_LOG=$logdir/boot-$mode-$fw.log BOOT_TIMEOUT=${BOOT_TIMEOUT:-180} \
-         tests/boot/boot_check.sh "$VPLAT" system --jit="$mode"; then :; else fails=$((fails + 1)); fi
+         tests/boot/boot_check.sh "$VPLAT" system "${jit[@]}"; then :; else fails=$((fails + 1)); fi
   done
 done
 echo "vplat_boot_test: $((runs - fails)) of $runs boots passed"
