@@ -187,10 +187,17 @@ static void mxr_sum_changed(RvCpu *c, uint64_t old) {
     if ((old ^ c->p.mstatus) & RV_MSTATUS_MXR) softmmu_flush(&c->cs);
 }
 
+void rv_sfence_vma(RvCpu *c, uint64_t vaddr, bool has_vaddr, uint32_t raw) {
+    if (c->priv == RV_PRIV_U || (c->priv == RV_PRIV_S && (c->p.mstatus & RV_MSTATUS_TVM)))
+        cpu_raise(&c->cs, RV_EXC_ILLEGAL_INSN, raw);
+    if (has_vaddr) softmmu_flush_page(&c->cs, vaddr);
+    else softmmu_flush(&c->cs);
+}
+
 void rv_arch_exit(RvCpu *c, uint32_t what) {
     /* the instruction's raw bits for a trap: all four are 32-bit encodings */
-    static const uint32_t raw_of[] = {0, 0x30200073, 0x10200073, 0x10500073, 0x12000073};
-    uint32_t raw = what < 5 ? raw_of[what] : 0;
+    static const uint32_t raw_of[] = {0, 0x30200073, 0x10200073, 0x10500073};
+    uint32_t raw = what < 4 ? raw_of[what] : 0;
     switch (what) {
     case RV_ARCH_MRET: {
         if (c->priv != RV_PRIV_M) return illegal(c, raw);
@@ -222,11 +229,6 @@ void rv_arch_exit(RvCpu *c, uint32_t what) {
         if (c->priv == RV_PRIV_U || (c->priv == RV_PRIV_S && (c->p.mstatus & RV_MSTATUS_TW))) return illegal(c, raw);
         c->cs.pc += 4;
         if (!rv_wfi_wakeup(c)) c->wfi = true;
-        break;
-    case RV_ARCH_SFENCE_VMA:
-        if (c->priv == RV_PRIV_U || (c->priv == RV_PRIV_S && (c->p.mstatus & RV_MSTATUS_TVM))) return illegal(c, raw);
-        softmmu_flush(&c->cs);
-        c->cs.pc += 4;
         break;
     default:
         illegal(c, 0);

@@ -668,8 +668,10 @@ int virt_main(const VirtOptions *o) {
             host_stop(b);
             if (o->stats) {
                 stats_print(&cs->stats, cs->insn_count, stderr);
-                fprintf(stderr, "  softmmu TLB fills            %" PRIu64 "\n  softmmu TLB flushes          %" PRIu64 "\n",
-                        b->cpu.smmu.fills, b->cpu.smmu.flushes);
+                fprintf(stderr,
+                        "  softmmu TLB fills            %" PRIu64 "\n  softmmu TLB flushes          %" PRIu64
+                        "\n  softmmu page flushes         %" PRIu64 "\n",
+                        b->cpu.smmu.fills, b->cpu.smmu.flushes, b->cpu.smmu.page_flushes);
             }
         } else if (status < 0) {
             status = 0; /* dumpdtb */
