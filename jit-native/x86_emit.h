@@ -32,7 +32,7 @@ typedef enum X86Cond {
 
 /* "op r/m, reg" ALU opcodes; the /digit for the immediate forms is op >> 3. */
 typedef enum X86Alu { X86_ADD = 0x01, X86_OR = 0x09, X86_AND = 0x21, X86_SUB = 0x29, X86_XOR = 0x31, X86_CMP = 0x39 } X86Alu;
-typedef enum X86Shift { X86_SHL = 4, X86_SHR = 5, X86_SAR = 7 } X86Shift;
+typedef enum X86Shift { X86_ROR = 1, X86_SHL = 4, X86_SHR = 5, X86_SAR = 7 } X86Shift;
 
 /* Load forms: opcode bytes after the optional REX.W. */
 typedef enum X86Load {
@@ -348,9 +348,21 @@ static inline void x86_sse_sd(X86Buf *b, int op, int dst, int src) {
     x86_modrm_rr(b, dst, src);
 }
 
-/* Pad with single-byte nops until offset % align == rem. */
+/* Pad with one nop (the recommended multi-byte forms, up to 8 bytes) until
+ * offset % align == rem; align <= 8. */
 static inline void x86_align(X86Buf *b, size_t align, size_t rem) {
-    while (!b->overflow && x86_offset(b) % align != rem) x86_byte(b, 0x90);
+    static const uint8_t nops[8][8] = {
+        {0x90},
+        {0x66, 0x90},
+        {0x0f, 0x1f, 0x00},
+        {0x0f, 0x1f, 0x40, 0x00},
+        {0x0f, 0x1f, 0x44, 0x00, 0x00},
+        {0x66, 0x0f, 0x1f, 0x44, 0x00, 0x00},
+        {0x0f, 0x1f, 0x80, 0x00, 0x00, 0x00, 0x00},
+        {0x0f, 0x1f, 0x84, 0x00, 0x00, 0x00, 0x00, 0x00},
+    };
+    size_t n = (rem + align - x86_offset(b) % align) % align;
+    for (size_t i = 0; i < n; i++) x86_byte(b, nops[n - 1][i]);
 }
 
 #endif
