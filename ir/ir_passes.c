@@ -172,6 +172,19 @@ void ir_pass_fold_constants(IrBlock *b) {
                 if (kb) simplify_identity(in, c);
             }
         }
+        if ((info->flags & IR_F_BRANCH) && info->n_in == 2 && in->src[1] != IR_VAL_IMM) {
+            /* compare with a constant (bnez, beqz: x0): the branch's immediate;
+             * breq and brne are symmetric, a constant first operand moves second */
+            if (known[in->src[0]] && !known[in->src[1]] && (in->op == IR_breq || in->op == IR_brne)) {
+                IrVal t = in->src[0];
+                in->src[0] = in->src[1];
+                in->src[1] = t;
+            }
+            if (known[in->src[1]]) {
+                in->imm = (int64_t)val[in->src[1]];
+                in->src[1] = IR_VAL_IMM;
+            }
+        }
         if (info->n_out && in->dst != IR_VAL_NONE) {
             IrVal d = in->dst;
             if (in->op == IR_movi) {

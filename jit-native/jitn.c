@@ -72,6 +72,7 @@ typedef struct JitnState {
     uint64_t (*enter)(CpuState *cpu, void *code);
     FILE *perf_map;
     HostDisas *disas;                /* -d out_asm */
+    bool bmi2;                       /* the host has BMI2 (rorx) and we may use it */
     /* TBs with code here, in address order (code is bump-allocated);
      * a released TB leaves its start and a NULL */
     uintptr_t *index_start;
@@ -381,7 +382,8 @@ static int use32(Jc *j, IrVal v) {
     int r = j->reg_of[v];
     if (r < 0) {
         r = reg_alloc(j);
-        x86_load(&j->x, X86_LD64, r, X86_RBP, X86_NOREG, home_off(j, v));
+        if (v < j->ng && (j->b->env->globals[v].flags & IR_GLOBAL_ZERO)) x86_alu_rr(&j->x, X86_XOR, false, r, r);
+        else x86_load(&j->x, X86_LD64, r, X86_RBP, X86_NOREG, home_off(j, v));
         j->holder[r] = v;
         j->reg_of[v] = (int8_t)r;
         j->dirty[v] = 0;
@@ -721,6 +723,20 @@ static void lower_alu(Jc *j, const IrInsn *in, X86Alu op, bool w) {
     bool narrow = !w || (bitwise && known32(j, in, 0) && known32(j, in, 1) &&
                          (is_lazy(j, in->src[0]) || is_lazy(j, in->src[1])));
     Operands o = binop_operands(j, in, true, narrow);
+    if (o.rd != o.ra && (op == X86_ADD || op == X86_SUB)) {
+        /* three-operand add: lea */
+        if (o.rb >= 0 && op == X86_ADD) {
+            x86_lea_w(&j->x, !narrow, o.rd, o.ra, o.rb, 0);
+            finish_lazy(j, in->dst, o.rd, narrow);
+            return;
+        }
+        int64_t disp = op == X86_ADD ? o.imm : -o.imm;
+        if (o.rb == -1 && x86_fits_i32(o.imm) && x86_fits_i32(disp)) {
+            x86_lea_w(&j->x, !narrow, o.rd, o.ra, X86_NOREG, (int32_t)disp);
+            finish_lazy(j, in->dst, o.rd, narrow);
+            return;
+        }
+    }
     if (o.rd != o.ra) x86_mov_rr(&j->x, !narrow, o.rd, o.ra);
     alu_second(j, op, !narrow, o.rd, &o);
     finish_lazy(j, in->dst, o.rd, narrow);
@@ -730,7 +746,9 @@ static void lower_shift(Jc *j, const IrInsn *in, X86Shift op, bool w) {
     Operands o = binop_operands(j, in, false, !w);
     if (o.rb >= 0) x86_mov_rr(&j->x, false, X86_RCX, o.rb); /* the count: low bits only */
     bool lazy = !w;
-    if (!w && o.rb < 0 && op == X86_SAR) {
+    if (op == X86_ROR && o.rb < 0 && j->js->bmi2) {
+        x86_rorx(&j->x, w, o.rd, o.ra, (uint8_t)(o.imm & (w ? 63 : 31)));
+    } else if (!w && o.rb < 0 && op == X86_SAR) {
         /* sign-extend first: a 64-bit arithmetic shift keeps it exact */
         x86_movsxd(&j->x, o.rd, o.ra);
         x86_shift_ri(&j->x, op, true, o.rd, (uint8_t)(o.imm & 31));
@@ -780,20 +798,27 @@ static void lower_mov(Jc *j, const IrInsn *in) {
     def_reg_lazy(j, d, rd, lazy);
 }
 
-/* dst = f(src0) for the one-input ops, straight into dst's register. */
-typedef void (*UnaryEmit)(X86Buf *x, int rd, int ra);
-static void emit_sext8(X86Buf *x, int rd, int ra) { x86_ext_rr(x, true, 8, rd, ra); }
-static void emit_sext16(X86Buf *x, int rd, int ra) { x86_ext_rr(x, true, 16, rd, ra); }
-static void emit_sext32(X86Buf *x, int rd, int ra) { x86_movsxd(x, rd, ra); }
-static void emit_zext8(X86Buf *x, int rd, int ra) { x86_ext_rr(x, false, 8, rd, ra); }
-static void emit_zext16(X86Buf *x, int rd, int ra) { x86_ext_rr(x, false, 16, rd, ra); }
-static void emit_zext32(X86Buf *x, int rd, int ra) { x86_mov_rr(x, false, rd, ra); }
-
-/* The extensions read at most the low 32 bits of their input. */
-static void lower_unary(Jc *j, const IrInsn *in, UnaryEmit emit) {
-    int ra = use32(j, in->src[0]);
-    int rd = dst_reg_from(j, in, 0);
-    emit(&j->x, rd, ra);
+/* sext8/16/32, zext8/16/32 (the extending load of that kind): straight
+ * from the input's memory home when it is not in a register and not read
+ * again soon, else from its register (only the low 32 bits matter). */
+static void lower_ext(Jc *j, const IrInsn *in, X86Load kind) {
+    if (!wants_reg(j, in->dst)) return;
+    int rd;
+    if (better_from_memory(j, in, 0)) {
+        rd = dst_reg(j, in->dst);
+        x86_load(&j->x, kind, rd, X86_RBP, X86_NOREG, home_off(j, in->src[0]));
+    } else {
+        int ra = use32(j, in->src[0]);
+        rd = dst_reg_from(j, in, 0);
+        switch (kind) {
+        case X86_LD8S: x86_ext_rr(&j->x, true, 8, rd, ra); break;
+        case X86_LD16S: x86_ext_rr(&j->x, true, 16, rd, ra); break;
+        case X86_LD32S: x86_movsxd(&j->x, rd, ra); break;
+        case X86_LD8U: x86_ext_rr(&j->x, false, 8, rd, ra); break;
+        case X86_LD16U: x86_ext_rr(&j->x, false, 16, rd, ra); break;
+        default: x86_mov_rr(&j->x, false, rd, ra); break;
+        }
+    }
     finish(j, in->dst, rd);
 }
 
@@ -871,7 +896,7 @@ static void lower_branch(Jc *j, const IrInsn *in, X86Cond cc) {
     if (gt) {
         /* branch straight to the successor TB: this jcc is the goto_tb's
          * patchable jump (its stub is placed at the label) */
-        x86_align(&j->x, 4, 2); /* nops keep the flags; rel32 lands 4-aligned */
+        x86_pad_rel32(&j->x, 2);
         size_t at = x86_jcc32(&j->x, cc);
         j->tb->native_jmp[gt->aux] = (uint32_t)at;
         j->fused_jcc[in->aux] = at;
@@ -888,7 +913,7 @@ static void lower_goto_tb(Jc *j, const IrInsn *in) {
         /* the jump is the branch's jcc; only the exit stub is needed here */
         x86_patch_rel32(&j->x, j->fused_jcc[prev->aux], x86_offset(&j->x));
     } else {
-        x86_align(&j->x, 4, 3); /* the rel32 after the 0xe9 byte lands 4-aligned */
+        x86_pad_rel32(&j->x, 1);
         size_t at = x86_jmp32(&j->x);
         j->tb->native_jmp[slot] = (uint32_t)at;
     }
@@ -1106,15 +1131,15 @@ static void lower_insn(Jc *j, const IrInsn *in) {
     case IR_setltu: lower_setcc(j, in, X86_CC_B); break;
     case IR_setge: lower_setcc(j, in, X86_CC_GE); break;
     case IR_setgeu: lower_setcc(j, in, X86_CC_AE); break;
-    case IR_sext8: lower_unary(j, in, emit_sext8); break;
-    case IR_sext16: lower_unary(j, in, emit_sext16); break;
+    case IR_sext8: lower_ext(j, in, X86_LD8S); break;
+    case IR_sext16: lower_ext(j, in, X86_LD16S); break;
     case IR_sext32:
         if (j->is32[in->src[0]]) lower_mov(j, in);
-        else lower_unary(j, in, emit_sext32);
+        else lower_ext(j, in, X86_LD32S);
         break;
-    case IR_zext8: lower_unary(j, in, emit_zext8); break;
-    case IR_zext16: lower_unary(j, in, emit_zext16); break;
-    case IR_zext32: lower_unary(j, in, emit_zext32); break;
+    case IR_zext8: lower_ext(j, in, X86_LD8U); break;
+    case IR_zext16: lower_ext(j, in, X86_LD16U); break;
+    case IR_zext32: lower_ext(j, in, X86_LD32U); break;
     case IR_ld8u: lower_load(j, in, X86_LD8U); break;
     case IR_ld8s: lower_load(j, in, X86_LD8S); break;
     case IR_ld16u: lower_load(j, in, X86_LD16U); break;
@@ -1376,6 +1401,7 @@ static bool jitn_init(CpuState *cpu, char *err, size_t err_len) {
     JitnState *js = calloc(1, sizeof *js);
     if (!js) abort();
     js->size = cpu->jit_code_size ? cpu->jit_code_size : JITN_DEFAULT_CODE_SIZE;
+    js->bmi2 = !cpu->jit_baseline_x86 && __builtin_cpu_supports("bmi2");
     if (js->size < 4096) js->size = 4096;
     void *p = cpu->jit_wx ? MAP_FAILED
                           : mmap(NULL, js->size, PROT_READ | PROT_WRITE | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);

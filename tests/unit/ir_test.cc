@@ -297,7 +297,8 @@ TEST(IrPasses, RandomBlocksKeepSemantics) {
     for (int iter = 0; iter < 3000; iter++) {
         IrBlock b;
         ir_block_init(&b, &kEnv, 0x1000);
-        std::vector<IrVal> temps;
+        std::vector<IrVal> temps;  // readable here (cleared at labels)
+        std::vector<uint32_t> open_labels;
         int n = 1 + rng() % 24;
         for (int k = 0; k < n; k++) {
             ir_insn_marker(&b, 0x1000 + 4 * k, 4);
@@ -306,7 +307,7 @@ TEST(IrPasses, RandomBlocksKeepSemantics) {
                 return (IrVal)(rng() % 8);
             };
             IrVal dst = rng() % 2 ? (IrVal)(1 + rng() % 7) : ir_new_temp(&b);
-            int kind = rng() % 10;
+            int kind = rng() % 12;
             bool defines_dst = true;
             if (kind == 0) {
                 ir_emit(&b, IR_movi, dst, IR_VAL_NONE, IR_VAL_NONE, IR_VAL_NONE, (int64_t)edge(rng));
@@ -320,6 +321,19 @@ TEST(IrPasses, RandomBlocksKeepSemantics) {
                 } else ir_load(&b, IR_ld64, dst, addr, 0, 0);
             } else if (kind == 3) {
                 emit_rotate_idiom(rng, &b, dst, pick(), pick);
+            } else if (kind == 4) {  // forward branch; its operands are often constants (x0, movi)
+                static const IrOp kBranches[] = {IR_breq, IR_brne, IR_brlt, IR_brge, IR_brltu, IR_brgeu};
+                uint32_t l = ir_new_label(&b);
+                IrOp op = kBranches[rng() % 6];
+                if (rng() % 3 == 0) ir_branch(&b, op, pick(), IR_VAL_IMM, (int64_t)edge(rng), l);
+                else ir_branch(&b, op, pick(), pick(), 0, l);
+                open_labels.push_back(l);
+                defines_dst = false;
+            } else if (kind == 5 && !open_labels.empty()) {
+                ir_label(&b, open_labels.back());
+                open_labels.pop_back();
+                temps.clear();
+                defines_dst = false;
             } else {
                 IrOp op = kPureOps[rng() % (sizeof kPureOps / sizeof kPureOps[0])];
                 if (ir_op_info[op].n_in == 1) ir_unop(&b, op, dst, pick());
@@ -328,6 +342,7 @@ TEST(IrPasses, RandomBlocksKeepSemantics) {
             }
             if (defines_dst && ir_is_temp(&b, dst)) temps.push_back(dst);
         }
+        for (; !open_labels.empty(); open_labels.pop_back()) ir_label(&b, open_labels.back());
         ir_goto_tb(&b, 0, 0x2000);
         uint64_t init[8];
         for (auto &v : init) v = edge(rng);
