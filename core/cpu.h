@@ -111,6 +111,7 @@ struct CpuState {
     size_t jit_code_size;           /* hot tier code buffer bytes (0: default) */
     bool perf_map;                  /* name JIT code in /tmp/perf-PID.map for perf */
     bool jit_wx;                    /* never map JIT code writable and executable at once */
+    bool jit_baseline_x86;          /* native code without ISA extensions (BMI2) even if the host has them (tests) */
     uint32_t exit_reason;           /* IR_EXIT_* of the last IR exit taken by native code */
 
     /* exception state, valid after CPU_EXIT_EXCEPTION */
