@@ -134,6 +134,18 @@ typedef struct FpSlow {
     IrHelperFn fn;
 } FpSlow;
 
+/* System mode: the out-of-line TLB miss path of one guest load/store. */
+typedef struct MemSlow {
+    size_t jcc;          /* the tag compare's jne */
+    size_t join;         /* back to the fast path (loads: result in rax) */
+    uint32_t site;       /* dirty globals to write back (sites[]) */
+    uint32_t saved;      /* caller-saved registers holding values */
+    int rv;              /* stores: the value register */
+    uint8_t size, mmu_idx;
+    bool store;
+    X86Load kind;        /* loads: how to extend the raw bytes */
+} MemSlow;
+
 typedef struct JitnSite {
     uint32_t off;      /* host offset of the access instruction */
     uint16_t insn;     /* guest insn index */
@@ -185,6 +197,8 @@ typedef struct Jc {
     uint32_t n_sites, cap_sites;
     FpSlow *slows;
     uint32_t n_slows, cap_slows;
+    MemSlow *mslows;
+    uint32_t n_mslows, cap_mslows;
     uint8_t (*pairs)[2];
     uint32_t n_pairs, cap_pairs;
 } Jc;
@@ -970,54 +984,148 @@ static void lower_exit(Jc *j, const IrInsn *in) {
 }
 
 /* ---- system mode: guest memory through the softmmu ---------------------------
- * Each load/store is a call to one of these (record the insn, write back
- * the globals: the TLB slow path may raise a page fault or reach a device).
- * The inline TLB fast path (core/softmmu.h's tag compare) comes next. */
-static uint64_t sys_ld8u(CpuState *c, uint64_t a, uint64_t idx) { return (uint8_t)softmmu_load(c, a, 1, (int)idx); }
-static uint64_t sys_ld8s(CpuState *c, uint64_t a, uint64_t idx) { return (uint64_t)(int64_t)(int8_t)softmmu_load(c, a, 1, (int)idx); }
-static uint64_t sys_ld16u(CpuState *c, uint64_t a, uint64_t idx) { return (uint16_t)softmmu_load(c, a, 2, (int)idx); }
-static uint64_t sys_ld16s(CpuState *c, uint64_t a, uint64_t idx) { return (uint64_t)(int64_t)(int16_t)softmmu_load(c, a, 2, (int)idx); }
-static uint64_t sys_ld32u(CpuState *c, uint64_t a, uint64_t idx) { return (uint32_t)softmmu_load(c, a, 4, (int)idx); }
-static uint64_t sys_ld32s(CpuState *c, uint64_t a, uint64_t idx) { return (uint64_t)(int64_t)(int32_t)softmmu_load(c, a, 4, (int)idx); }
-static uint64_t sys_ld64(CpuState *c, uint64_t a, uint64_t idx) { return softmmu_load(c, a, 8, (int)idx); }
-static void sys_st(CpuState *c, uint64_t a, uint64_t v, uint64_t size_idx) {
-    softmmu_store(c, a, v, (unsigned)(size_idx & 0xff), (int)(size_idx >> 8));
+ * The TLB fast path inline (core/softmmu.h's tag layout):
+ *     rax = vaddr
+ *     rcx = cpu + ((vaddr >> 12) & 255) * 32          the entry, less the table offset
+ *     rdx = vaddr & (PAGE_MASK | (size - 1))          misaligned never matches
+ *     cmp [rcx + tlb(idx) + tag], rdx ; jne slow
+ *     rax += [rcx + tlb(idx) + addend] ; access [rax]
+ * The slow path (out of line, emit_mem_slow) pushes the live caller-saved
+ * registers, writes the dirty globals home, records the insn and calls
+ * softmmu_load_slow / softmmu_store_slow, which fill the TLB, reach devices
+ * or raise a precise fault; both paths leave the allocator as it was. */
+static uint32_t mem_size_log2(IrOp op) {
+    switch (op) {
+    case IR_ld8u: case IR_ld8s: case IR_st8: return 0;
+    case IR_ld16u: case IR_ld16s: case IR_st16: return 1;
+    case IR_ld32u: case IR_ld32s: case IR_st32: return 2;
+    default: return 3;
+    }
+}
+
+static X86Load load_kind(IrOp op) {
+    switch (op) {
+    case IR_ld8u: return X86_LD8U;
+    case IR_ld8s: return X86_LD8S;
+    case IR_ld16u: return X86_LD16U;
+    case IR_ld16s: return X86_LD16S;
+    case IR_ld32u: return X86_LD32U;
+    case IR_ld32s: return X86_LD32S;
+    default: return X86_LD64;
+    }
+}
+
+/* Offset of tlb[idx][0] from the CpuState (rbp), if it fits a disp32. */
+static bool tlb_disp(const Jc *j, uint32_t idx, int32_t *disp) {
+    if (idx >= TLB_MMU_IDX_MAX) return false;
+    intptr_t d = (intptr_t)((const char *)&j->cpu->smmu->tlb[idx][0] - (const char *)j->cpu);
+    if (d < -0x40000000 || d > 0x40000000) return false;
+    *disp = (int32_t)d;
+    return true;
 }
 
 static void lower_sys_mem(Jc *j, const IrInsn *in) {
-    const void *fn;
-    switch ((IrOp)in->op) {
-    case IR_ld8u: fn = (const void *)sys_ld8u; break;
-    case IR_ld8s: fn = (const void *)sys_ld8s; break;
-    case IR_ld16u: fn = (const void *)sys_ld16u; break;
-    case IR_ld16s: fn = (const void *)sys_ld16s; break;
-    case IR_ld32u: fn = (const void *)sys_ld32u; break;
-    case IR_ld32s: fn = (const void *)sys_ld32s; break;
-    case IR_ld64: fn = (const void *)sys_ld64; break;
-    default: fn = (const void *)sys_st; break;
-    }
-    bool store = (ir_op_info[in->op].flags & IR_F_STORE) != 0;
-    record_insn(j);
-    before_call(j, true, false);
-    arg_load(j, X86_RSI, in->src[0]);
-    if (in->imm) {
-        if (x86_fits_i32(in->imm)) {
-            x86_alu_ri(&j->x, X86_ADD, true, X86_RSI, (int32_t)in->imm);
-        } else {
-            x86_mov_ri(&j->x, X86_RAX, (uint64_t)in->imm);
-            x86_alu_rr(&j->x, X86_ADD, true, X86_RSI, X86_RAX);
-        }
-    }
-    if (store) {
-        arg_load(j, X86_RDX, in->src[1]);
-        unsigned size = 1u << (in->op - IR_st8);
-        x86_mov_ri(&j->x, X86_RCX, (uint64_t)size | ((uint64_t)in->aux2 << 8));
+    X86Buf *x = &j->x;
+    IrOp op = (IrOp)in->op;
+    bool store = (ir_op_info[op].flags & IR_F_STORE) != 0;
+    unsigned size = 1u << mem_size_log2(op);
+    int32_t disp;
+    if (!tlb_disp(j, in->aux2, &disp)) abort(); /* checked in jitn_prepare */
+    int ra = use(j, in->src[0]);
+    int rv = store ? (size == 8 ? use(j, in->src[1]) : use32(j, in->src[1])) : -1;
+    int rd = store ? -1 : dst_reg(j, in->dst);
+    if (in->imm == 0) {
+        x86_mov_rr(x, true, X86_RAX, ra);
+    } else if (x86_fits_i32(in->imm)) {
+        x86_lea(x, X86_RAX, ra, (int32_t)in->imm);
     } else {
-        x86_mov_ri(&j->x, X86_RDX, in->aux2);
+        x86_mov_ri(x, X86_RAX, (uint64_t)in->imm);
+        x86_alu_rr(x, X86_ADD, true, X86_RAX, ra);
     }
-    x86_mov_rr(&j->x, true, X86_RDI, X86_RBP);
-    call_abs(j, fn);
-    if (!store) def_rax(j, in->dst);
+    x86_mov_rr(x, false, X86_RCX, X86_RAX);
+    x86_shift_ri(x, X86_SHR, false, X86_RCX, TLB_PAGE_BITS - 5);
+    x86_alu_ri(x, X86_AND, false, X86_RCX, (int32_t)((TLB_ENTRIES - 1) << 5));
+    x86_alu_rr(x, X86_ADD, true, X86_RCX, X86_RBP);
+    x86_mov_rr(x, true, X86_RDX, X86_RAX);
+    x86_alu_ri(x, X86_AND, true, X86_RDX, (int32_t)(TLB_PAGE_MASK | (size - 1)));
+    x86_cmp_mr(x, X86_RCX, disp + (int32_t)(store ? offsetof(TlbEntry, tag_write) : offsetof(TlbEntry, tag_read)),
+               X86_RDX);
+    if (j->n_mslows == j->cap_mslows) {
+        j->cap_mslows = j->cap_mslows ? 2 * j->cap_mslows : 8;
+        j->mslows = realloc(j->mslows, j->cap_mslows * sizeof(MemSlow));
+        if (!j->mslows) abort();
+    }
+    MemSlow *ms = &j->mslows[j->n_mslows++];
+    memset(ms, 0, sizeof *ms);
+    ms->jcc = x86_jcc32(x, X86_CC_NE);
+    ms->site = add_site(j);
+    ms->rv = rv;
+    ms->size = (uint8_t)size;
+    ms->mmu_idx = (uint8_t)in->aux2;
+    ms->store = store;
+    ms->kind = load_kind(op);
+    for (int r = 0; r < 16; r++)
+        if (caller_saved(r) && j->holder[r] != IR_VAL_NONE) ms->saved |= 1u << r;
+    if (!store && rd != X86_RAX && caller_saved(rd)) ms->saved |= 1u << rd;
+    x86_alu_rm(x, X86_ADD, true, X86_RAX, X86_RCX, disp + (int32_t)offsetof(TlbEntry, addend));
+    if (store) {
+        x86_store(x, (int)size, rv, X86_RAX, X86_NOREG, 0);
+        ms->join = x86_offset(x);
+        return;
+    }
+    x86_load(x, ms->kind, X86_RAX, X86_RAX, X86_NOREG, 0);
+    ms->join = x86_offset(x);
+    if (rd != X86_RAX) x86_mov_rr(x, true, rd, X86_RAX);
+    finish(j, in->dst, rd);
+}
+
+static void emit_mem_slow(Jc *j, const MemSlow *ms) {
+    X86Buf *x = &j->x;
+    x86_patch_rel32(x, ms->jcc, x86_offset(x));
+    int n = 0;
+    for (int r = 0; r < 16; r++)
+        if (ms->saved >> r & 1) {
+            x86_push(x, r);
+            n++;
+        }
+    if (n & 1) x86_alu_ri(x, X86_SUB, true, X86_RSP, 8);
+    /* guest state precise in memory: the slow path may raise or reach a
+     * device; a lazy register is sign-extended in place, which only makes
+     * its upper half what it stands for */
+    const JitnSite *site = &j->sites[ms->site];
+    for (uint32_t p = 0; p < site->n_pairs; p++) {
+        const uint8_t *pr = j->pairs[site->first_pair + p];
+        int r = pr[1] & 15;
+        if (pr[1] & PAIR_LAZY) x86_movsxd(x, r, r);
+        x86_store(x, 8, r, X86_RBP, X86_NOREG, SLOT_OFF(pr[0]));
+    }
+    x86_mov_ri(x, X86_RCX, (uint64_t)(uintptr_t)j->tb);
+    x86_store(x, 8, X86_RCX, X86_RBP, X86_NOREG, OFF(cur_tb));
+    x86_store_imm64(x, X86_RBP, OFF(cur_op), (int32_t)(site->insn + 1));
+    if (ms->store) {
+        x86_mov_rr(x, true, X86_RDX, ms->rv);
+        x86_mov_rr(x, true, X86_RSI, X86_RAX);
+        x86_mov_ri(x, X86_RCX, ms->size);
+        x86_mov_ri(x, X86_R8, ms->mmu_idx);
+    } else {
+        x86_mov_rr(x, true, X86_RSI, X86_RAX);
+        x86_mov_ri(x, X86_RDX, ms->size);
+        x86_mov_ri(x, X86_RCX, ms->mmu_idx);
+    }
+    x86_mov_rr(x, true, X86_RDI, X86_RBP);
+    call_abs(j, ms->store ? (const void *)softmmu_store_slow : (const void *)softmmu_load_slow);
+    /* the raw bytes come back zero-extended */
+    switch (ms->kind) {
+    case X86_LD8S: x86_ext_rr(x, true, 8, X86_RAX, X86_RAX); break;
+    case X86_LD16S: x86_ext_rr(x, true, 16, X86_RAX, X86_RAX); break;
+    case X86_LD32S: x86_movsxd(x, X86_RAX, X86_RAX); break;
+    default: break;
+    }
+    if (n & 1) x86_alu_ri(x, X86_ADD, true, X86_RSP, 8);
+    for (int r = 16; r-- > 0;)
+        if (ms->saved >> r & 1) x86_pop(x, r);
+    size_t at = x86_jmp32(x);
+    x86_patch_rel32(x, at, ms->join);
 }
 
 static void lower_call(Jc *j, const IrInsn *in) {
@@ -1305,6 +1413,8 @@ static bool jitn_prepare(CpuState *cpu, Tb *tb) {
 
     for (j.cur = 0; j.cur < b->n_insns && !x->overflow; j.cur++) {
         uint32_t scratch = scratch_of(&b->insns[j.cur]);
+        if (cpu->smmu && (ir_op_info[b->insns[j.cur].op].flags & (IR_F_LOAD | IR_F_STORE)))
+            scratch |= (1u << X86_RCX) | (1u << X86_RDX);   /* the TLB fast path */
         if (scratch) reserve(&j, scratch);
         const IrInsn *in = &b->insns[j.cur];
         bool r32 = result_is32(&j, in);
@@ -1338,6 +1448,7 @@ static bool jitn_prepare(CpuState *cpu, Tb *tb) {
         call_abs(&j, (const void *)jitn_mem_fault);
     }
     for (uint32_t k = 0; k < j.n_slows; k++) emit_fp_slow(&j, &j.slows[k]);
+    for (uint32_t k = 0; k < j.n_mslows; k++) emit_mem_slow(&j, &j.mslows[k]);
     for (uint32_t k = 0; k < j.n_fixups; k++) x86_patch_rel32(x, j.fixups[k].at, j.label_at[j.fixups[k].label]);
 
     bool ok = fits && !x->overflow;
@@ -1399,6 +1510,7 @@ static bool jitn_prepare(CpuState *cpu, Tb *tb) {
     free(j.sites);
     free(j.pairs);
     free(j.slows);
+    free(j.mslows);
     return ok || tb->no_promote;
 }
 
