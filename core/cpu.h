@@ -45,7 +45,8 @@ typedef struct CpuArchOps {
     const IrEnv *ir_env;
     /* Decode guest code at pc into b (already reset).  Must stop at a page
      * boundary and end the block with a terminator; a fetch fault or an
-     * illegal encoding becomes an IR_exit with the exception. */
+     * illegal encoding becomes an IR_exit with the exception.  In system
+     * mode an instruction straddling two pages must be alone in its block. */
     void (*translate)(CpuState *cpu, uint64_t pc, uint32_t max_insns, IrBlock *b);
     /* -d cpu: the register state, one line per register group. */
     void (*dump_state)(CpuState *cpu, FILE *out);

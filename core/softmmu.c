@@ -54,13 +54,21 @@ void softmmu_flush_page(CpuState *cpu, uint64_t vaddr) {
             (e->tag_code != TLB_INVALID && (e->tag_code & TLB_PAGE_MASK) == vpage))
             e->tag_read = e->tag_write = e->tag_code = TLB_INVALID;
     }
-    /* blocks starting on the page, or whose last instruction reaches into it */
+    /* Jump-cache entries of blocks starting on the page (every pc there
+     * hashes into the 2048 slots tb_jmp_hash gives its page) and of the
+     * block whose one instruction straddles into it from the page before. */
     Tb **jc = cpu->tbs->jmp_cache;
-    for (uint32_t k = 0; k < TB_JMP_CACHE_SIZE; k++) {
-        Tb *tb = jc[k];
-        if (tb && ((tb->pc & TLB_PAGE_MASK) == vpage ||
-                   ((tb->pc + (tb->guest_size ? tb->guest_size - 1 : 0)) & TLB_PAGE_MASK) == vpage))
-            jc[k] = NULL;
+    for (uint32_t k = 0; k < MEM_PAGE_SIZE; k += 2) {
+        uint32_t h = tb_jmp_hash(vpage + k);
+        Tb *tb = jc[h];
+        if (tb && (tb->pc & TLB_PAGE_MASK) == vpage) jc[h] = NULL;
+    }
+    {
+        /* system-mode translators give a straddling instruction its own
+         * block, which therefore starts 2 bytes before the page */
+        uint32_t h = tb_jmp_hash(vpage - 2);
+        Tb *tb = jc[h];
+        if (tb && tb->pc == vpage - 2 && tb->guest_size > 2) jc[h] = NULL;
     }
     m->page_flushes++;
 }

@@ -470,6 +470,13 @@ static void rv_translate(CpuState *cpu, uint64_t pc, uint32_t max_insns, IrBlock
         uint32_t raw = 0, cause;
         unsigned got = fetch(cpu, t.pc, &raw, &cause);
         bool compressed = (raw & 3) != 3;
+        if (t.system && n > 0 && !compressed && (t.pc & ~MEM_PAGE_MASK) == MEM_PAGE_SIZE - 2) {
+            /* system mode: an instruction straddling two pages starts its
+             * own block, so only a block at page end - 2 ever reaches into
+             * the next page (softmmu_flush_page relies on it) */
+            end_goto(&t, 0, t.pc);
+            break;
+        }
         if (got == 0 || (!compressed && got < 4)) {
             if (n > 0) { end_goto(&t, 0, t.pc); break; }
             /* the fault belongs to this instruction: it gets a marker */
