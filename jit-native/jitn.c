@@ -483,11 +483,19 @@ static void def_rax(Jc *j, IrVal v) {
 }
 
 /* Can input s of the current insn give its register to the result?  Only
- * if nothing needs the value there afterwards (a dirty unread global is
- * stored first: that store was due anyway). */
+ * if nothing needs the value there afterwards.  A dirty unread global is
+ * stored first: fine if that store is due anyway (a sync point comes
+ * before it is redefined), else only if no register is free (otherwise it
+ * stays where raising ops find it until it dies). */
 static bool can_hand_over(const Jc *j, const IrInsn *in, int s) {
     IrVal v = in->src[s];
-    return is_value(v) && v != in->dst && j->reg_of[v] >= 0 && fate_after(j, in, s) != FATE_READ;
+    if (!is_value(v) || v == in->dst || j->reg_of[v] < 0) return false;
+    int f = fate_after(j, in, s);
+    if (f == FATE_READ) return false;
+    if (f == FATE_DEAD || !j->dirty[v] || j->src_nd[j->cur][s] >= j->next_sync[j->cur + 1]) return true;
+    for (int k = 0; k < N_ALLOC; k++) /* a free register is cheaper than that store */
+        if (j->holder[alloc_order[k]] == IR_VAL_NONE && allocatable(j, alloc_order[k])) return false;
+    return true;
 }
 
 /* Take input s's register for the result (can_hand_over said yes). */
@@ -1104,8 +1112,7 @@ static void lower_goto_tb(Jc *j, const IrInsn *in) {
 static void lower_goto_ptr(Jc *j, const IrInsn *in) {
     sync_globals(j);
     X86Buf *x = &j->x;
-    load_rax(j, in->src[0]);
-    x86_store(x, 8, X86_RAX, X86_RBP, X86_NOREG, OFF(pc));
+    load_rax(j, in->src[0]); /* the target pc; cpu->pc only matters if we leave */
     /* rcx = tb_jmp_hash(pc) */
     x86_mov_rr(x, true, X86_RCX, X86_RAX);
     x86_shift_ri(x, X86_SHR, true, X86_RCX, 1);
@@ -1133,6 +1140,7 @@ static void lower_goto_ptr(Jc *j, const IrInsn *in) {
     x86_patch_rel32(x, miss2, miss);
     x86_patch_rel32(x, miss3, miss);
     x86_patch_rel32(x, miss4, miss);
+    x86_store(x, 8, X86_RAX, X86_RBP, X86_NOREG, OFF(pc));
     x86_add_mi8(x, X86_RBP, OFF(stats.jmp_cache_misses), 1);
     jmp_epilogue(j, EXIT_LOOKUP);
 }
