@@ -1,9 +1,12 @@
 // jitn_test.cc — differential tests: the native backend against the
 // interpreter.  Two generators with fixed seeds:
 //   - random IR blocks (ALU ops, loads and stores that may fault, helper
-//     calls that read and write guest registers, forward branches), run
-//     through cpu_exec with each tier;
-//   - random valid RV64GC instruction sequences through the embedding API.
+//     calls that read and write guest registers, forward branches, rotate
+//     idioms), some looping to themselves until a counter, a fault or the
+//     instruction budget stops them, run through cpu_exec with each tier;
+//     every other block is compiled without BMI2 (jit_baseline_x86);
+//   - random valid RV64GC instruction sequences with counted loops,
+//     through the embedding API.
 // Both tiers must leave identical registers, memory, exit, pc, exception
 // and instruction count.  VPLAT_DIFF_ITERS raises the iteration counts
 // (the longer run).
