@@ -7,9 +7,14 @@
  *   rsp 16-byte aligned.
  *   rax is scratch.  rbx, r13, r14 (kept across helper calls) and rsi, rdi,
  *   r8-r11, rcx, rdx hold guest globals and temps, chosen per block by a
- *   local allocator that evicts the value used furthest in the future; an
- *   op that needs rcx or rdx as scratch (shift counts, wide products,
- *   64-bit immediates, the jump-cache probe) has them emptied first.
+ *   local allocator driven by liveness (see "liveness" below: dead values
+ *   are dropped without a store, the value needed furthest ahead is
+ *   evicted, a dying input hands its register to the result); an op that
+ *   needs rcx or rdx as scratch (shift counts, wide products, 64-bit
+ *   immediates, the jump-cache probe) has them emptied first.  Results of
+ *   32-bit ops stay "lazy" (low half only) until all 64 bits are needed
+ *   (see materialize).  A block that loops to itself keeps globals in
+ *   registers round the loop (see "self loops").
  *
  * Entry and exit
  *   enter(cpu, code) is a trampoline at the start of the buffer: it saves
@@ -127,8 +132,9 @@ typedef struct FaultStub {
 typedef struct FpSlow {
     size_t jumps[4];     /* jcc rel32s into the slow path */
     uint32_t n_jumps;
-    size_t join;         /* where the result (rax) goes back */
+    size_t join;         /* where the result goes back */
     int ra, rb;
+    int rd;              /* if not rax: the slow path moves the result there (the fast path wrote it directly) */
     uint32_t saved;      /* caller-saved registers holding values (bit per reg) */
     int64_t imm;
     IrHelperFn fn;
@@ -159,7 +165,24 @@ typedef struct JitnMeta {
     uint32_t n_sites;
     JitnSite *sites;
     uint8_t (*pairs)[2];   /* (global, host register | PAIR_LAZY) */
+    uint32_t loop_head;    /* self loop with carried registers: offset of the loop head, else 0 */
 } JitnMeta;
+
+/* Globals kept in host registers around a self loop's back edge. */
+typedef struct Carry {
+    uint32_t n;
+    IrVal g[16];
+    int8_t r[16];
+} Carry;
+
+/* The back edge of a self loop taken by a conditional branch: the jcc goes
+ * to an out-of-line stub that puts the carried globals in place. */
+typedef struct CarryEdge {
+    size_t jcc;         /* rel32 of the jcc */
+    uint32_t slot;
+    int8_t where[16];   /* per carried global: its register at the jcc, or -1 (memory) */
+    uint8_t lazy[16];
+} CarryEdge;
 
 #define PAIR_LAZY 0x80 /* the register holds only the low 32 bits: sign-extend them */
 
@@ -199,6 +222,15 @@ typedef struct Jc {
     uint32_t n_slows, cap_slows;
     MemSlow *mslows;
     uint32_t n_mslows, cap_mslows;
+    /* self loops (see "Self loops") */
+    const Carry *carry;    /* second pass: globals carried around the back edge */
+    bool self_seen;        /* first pass: the state at the back edge was noted */
+    IrVal self_holder[16]; /* first pass: globals in registers at the back edge */
+    size_t head_stop;      /* rel32 of the loop head's jump to its stop path */
+    CarryEdge edge;
+    bool has_edge;
+    size_t loop_head;      /* second pass: offset of the loop head */
+    size_t loop_bytes;     /* code on the way round the loop (entry or head to back edge, and its stub) */
     uint8_t (*pairs)[2];
     uint32_t n_pairs, cap_pairs;
 } Jc;
@@ -466,11 +498,19 @@ static void def_rax(Jc *j, IrVal v) {
 }
 
 /* Can input s of the current insn give its register to the result?  Only
- * if nothing needs the value there afterwards (a dirty unread global is
- * stored first: that store was due anyway). */
+ * if nothing needs the value there afterwards.  A dirty unread global is
+ * stored first: fine if that store is due anyway (a sync point comes
+ * before it is redefined), else only if no register is free (otherwise it
+ * stays where raising ops find it until it dies). */
 static bool can_hand_over(const Jc *j, const IrInsn *in, int s) {
     IrVal v = in->src[s];
-    return is_value(v) && v != in->dst && j->reg_of[v] >= 0 && fate_after(j, in, s) != FATE_READ;
+    if (!is_value(v) || v == in->dst || j->reg_of[v] < 0) return false;
+    int f = fate_after(j, in, s);
+    if (f == FATE_READ) return false;
+    if (f == FATE_DEAD || !j->dirty[v] || j->src_nd[j->cur][s] >= j->next_sync[j->cur + 1]) return true;
+    for (int k = 0; k < N_ALLOC; k++) /* a free register is cheaper than that store */
+        if (j->holder[alloc_order[k]] == IR_VAL_NONE && allocatable(j, alloc_order[k])) return false;
+    return true;
 }
 
 /* Take input s's register for the result (can_hand_over said yes). */
@@ -638,6 +678,118 @@ static void jmp_epilogue(Jc *j, uint64_t kind) {
 static void store_pc_imm(Jc *j, uint64_t pc) {
     x86_mov_ri(&j->x, X86_RAX, pc);
     x86_store(&j->x, 8, X86_RAX, X86_RBP, X86_NOREG, OFF(pc));
+}
+
+/* ---- self loops -------------------------------------------------------------
+ *
+ * A TB that jumps back to itself (a loop of one block) keeps some globals
+ * in host registers around the back edge instead of storing them at the
+ * end of every iteration and loading them again at the start.  It is
+ * compiled twice: the first pass notes which globals are in registers at
+ * the back edge (the carried set, each in its register), the second
+ * starts the body with them there (dirty) and emits
+ *
+ *   entry:  budget check, insn_count += n; load the carried globals; jmp body
+ *   head:   budget check (stop: store them, exit STOP), insn_count += n
+ *   body:   ... the block ...
+ *   back edge: write the other dirty globals home, move the carried ones
+ *           into their registers (a parallel move; rax breaks cycles), then
+ *           a patchable jmp: linked to itself it goes to head, unlinked it
+ *           reaches the slot's exit stub, which stores the carried globals
+ *           and leaves like any goto_tb.
+ *
+ * A back edge taken by a fused conditional branch jumps to that code out of
+ * line; the fall-through (leaving the loop) writes the carried globals
+ * home first. */
+
+static bool carried(const Jc *j, IrVal v) {
+    if (!j->carry) return false;
+    for (uint32_t k = 0; k < j->carry->n; k++)
+        if (j->carry->g[k] == v) return true;
+    return false;
+}
+
+static bool is_self_edge(const Jc *j, const IrInsn *gt) {
+    return gt && gt->op == IR_goto_tb && (uint64_t)gt->imm == j->tb->pc;
+}
+
+/* First pass: which globals are in registers where the loop goes round. */
+static void note_self_edge(Jc *j) {
+    if (j->self_seen) return;
+    j->self_seen = true;
+    for (int r = 0; r < 16; r++) {
+        IrVal v = j->holder[r];
+        bool g = v != IR_VAL_NONE && v < j->ng && !(j->b->env->globals[v].flags & IR_GLOBAL_ZERO);
+        j->self_holder[r] = g ? v : IR_VAL_NONE;
+    }
+}
+
+/* Write the dirty globals home except the carried ones. */
+static void sync_uncarried(Jc *j) {
+    for (int r = 0; r < 16; r++) {
+        IrVal v = j->holder[r];
+        if (v != IR_VAL_NONE && v < j->ng && !carried(j, v)) reg_writeback(j, r);
+    }
+}
+
+/* Where each carried global is now (register or -1) and whether it is lazy. */
+static void carry_snapshot(const Jc *j, int8_t *where, uint8_t *lazy) {
+    for (uint32_t k = 0; k < j->carry->n; k++) {
+        IrVal g = j->carry->g[k];
+        where[k] = j->reg_of[g];
+        lazy[k] = where[k] >= 0 && j->lazy[g];
+    }
+}
+
+/* Put every carried global in its loop register (all 64 bits). */
+static void emit_reconcile(Jc *j, const int8_t *where_in, const uint8_t *lazy) {
+    X86Buf *x = &j->x;
+    const Carry *c = j->carry;
+    int8_t where[16];
+    bool pending[16];
+    for (uint32_t k = 0; k < c->n; k++) {
+        where[k] = where_in[k];
+        if (where[k] >= 0 && lazy[k]) x86_movsxd(x, where[k], where[k]);
+        pending[k] = where[k] >= 0 && where[k] != c->r[k];
+    }
+    for (;;) {
+        bool any = false, progress = false;
+        for (uint32_t k = 0; k < c->n; k++) {
+            if (!pending[k]) continue;
+            any = true;
+            bool blocked = false; /* another move still reads the destination */
+            for (uint32_t m = 0; m < c->n; m++) blocked |= m != k && pending[m] && where[m] == c->r[k];
+            if (blocked) continue;
+            x86_mov_rr(x, true, c->r[k], where[k]);
+            pending[k] = false;
+            progress = true;
+        }
+        if (!any) break;
+        if (!progress) { /* only cycles left: park one destination's value in rax */
+            uint32_t k = 0;
+            while (!pending[k]) k++;
+            x86_mov_rr(x, true, X86_RAX, c->r[k]);
+            for (uint32_t m = 0; m < c->n; m++)
+                if (pending[m] && where[m] == c->r[k]) where[m] = X86_RAX;
+        }
+    }
+    for (uint32_t k = 0; k < c->n; k++)
+        if (where[k] < 0) x86_load(x, X86_LD64, c->r[k], X86_RBP, X86_NOREG, home_off(j, c->g[k]));
+}
+
+static void store_carried(Jc *j) {
+    for (uint32_t k = 0; k < j->carry->n; k++)
+        x86_store(&j->x, 8, j->carry->r[k], X86_RBP, X86_NOREG, home_off(j, j->carry->g[k]));
+}
+
+/* After the reconcile: the patchable jump round the loop and its exit stub. */
+static void emit_back_edge(Jc *j, uint32_t slot) {
+    x86_pad_rel32(&j->x, 1);
+    j->tb->native_jmp[slot] = (uint32_t)x86_jmp32(&j->x);
+    j->tb->native_stub[slot] = (uint32_t)x86_offset(&j->x);
+    store_carried(j);
+    store_pc_imm(j, j->tb->pc);
+    jmp_epilogue(j, EXIT_CHAIN0 + slot);
 }
 
 /* ---- lowering ------------------------------------------------------------ */
@@ -904,15 +1056,33 @@ static const IrInsn *label_goto_tb(const Jc *j, uint32_t label) {
     return NULL;
 }
 
+/* fused_jcc marker: the label's goto_tb is a carried back edge, done out of line */
+#define FUSED_BACK_EDGE ((size_t)-1)
+
 static void lower_branch(Jc *j, const IrInsn *in, X86Cond cc) {
+    const IrInsn *gt = label_goto_tb(j, in->aux);
+    if (is_self_edge(j, gt) && j->carry && !j->has_edge) {
+        note_self_edge(j);
+        sync_uncarried(j);
+        emit_compare(j, in);
+        carry_snapshot(j, j->edge.where, j->edge.lazy);
+        j->edge.jcc = x86_jcc32(&j->x, cc);
+        j->loop_bytes = x86_offset(&j->x) - j->loop_head;
+        j->edge.slot = gt->aux;
+        j->has_edge = true;
+        j->fused_jcc[in->aux] = FUSED_BACK_EDGE;
+        sync_globals(j); /* leaving the loop: the carried globals go home too */
+        return;
+    }
+    if (is_self_edge(j, gt)) note_self_edge(j);
     sync_globals(j);
     emit_compare(j, in);
-    const IrInsn *gt = label_goto_tb(j, in->aux);
     if (gt) {
         /* branch straight to the successor TB: this jcc is the goto_tb's
          * patchable jump (its stub is placed at the label) */
         x86_pad_rel32(&j->x, 2);
         size_t at = x86_jcc32(&j->x, cc);
+        if (is_self_edge(j, gt)) j->loop_bytes = x86_offset(&j->x);
         j->tb->native_jmp[gt->aux] = (uint32_t)at;
         j->fused_jcc[in->aux] = at;
     } else {
@@ -921,16 +1091,33 @@ static void lower_branch(Jc *j, const IrInsn *in, X86Cond cc) {
 }
 
 static void lower_goto_tb(Jc *j, const IrInsn *in) {
-    sync_globals(j);
     uint32_t slot = in->aux;
     const IrInsn *prev = j->cur ? &j->b->insns[j->cur - 1] : NULL;
-    if (prev && prev->op == IR_label && j->fused_jcc[prev->aux]) {
+    bool fused = prev && prev->op == IR_label && j->fused_jcc[prev->aux];
+    if (fused && j->fused_jcc[prev->aux] == FUSED_BACK_EDGE) return; /* the jcc's out-of-line stub */
+    if (!fused && is_self_edge(j, in)) {
+        if (j->carry) {
+            int8_t where[16];
+            uint8_t lazy[16];
+            note_self_edge(j);
+            sync_uncarried(j);
+            carry_snapshot(j, where, lazy);
+            emit_reconcile(j, where, lazy);
+            emit_back_edge(j, slot);
+            j->loop_bytes = j->tb->native_stub[slot] - j->loop_head;
+            return;
+        }
+        note_self_edge(j);
+    }
+    sync_globals(j);
+    if (fused) {
         /* the jump is the branch's jcc; only the exit stub is needed here */
         x86_patch_rel32(&j->x, j->fused_jcc[prev->aux], x86_offset(&j->x));
     } else {
         x86_pad_rel32(&j->x, 1);
         size_t at = x86_jmp32(&j->x);
         j->tb->native_jmp[slot] = (uint32_t)at;
+        if (is_self_edge(j, in)) j->loop_bytes = x86_offset(&j->x);
     }
     j->tb->native_stub[slot] = (uint32_t)x86_offset(&j->x);
     store_pc_imm(j, (uint64_t)in->imm);
@@ -940,8 +1127,7 @@ static void lower_goto_tb(Jc *j, const IrInsn *in) {
 static void lower_goto_ptr(Jc *j, const IrInsn *in) {
     sync_globals(j);
     X86Buf *x = &j->x;
-    load_rax(j, in->src[0]);
-    x86_store(x, 8, X86_RAX, X86_RBP, X86_NOREG, OFF(pc));
+    load_rax(j, in->src[0]); /* the target pc; cpu->pc only matters if we leave */
     /* rcx = tb_jmp_hash(pc) */
     x86_mov_rr(x, true, X86_RCX, X86_RAX);
     x86_shift_ri(x, X86_SHR, true, X86_RCX, 1);
@@ -969,6 +1155,7 @@ static void lower_goto_ptr(Jc *j, const IrInsn *in) {
     x86_patch_rel32(x, miss2, miss);
     x86_patch_rel32(x, miss3, miss);
     x86_patch_rel32(x, miss4, miss);
+    x86_store(x, 8, X86_RAX, X86_RBP, X86_NOREG, OFF(pc));
     x86_add_mi8(x, X86_RBP, OFF(stats.jmp_cache_misses), 1);
     jmp_epilogue(j, EXIT_LOOKUP);
 }
@@ -1141,14 +1328,19 @@ static void lower_call(Jc *j, const IrInsn *in) {
     def_rax(j, in->dst);
 }
 
-/* rax = biased exponent - 1 of the binary64 in r; flags: above 0x7fd
- * unless r is a normal number. */
-static void check_normal(X86Buf *x, int scratch, int r) {
-    x86_mov_rr(x, true, scratch, r);
-    x86_shift_ri(x, X86_SHR, true, scratch, 52);
-    x86_alu_ri(x, X86_AND, false, scratch, 0x7ff);
-    x86_alu_ri(x, X86_SUB, false, scratch, 1);
-    x86_alu_ri(x, X86_CMP, false, scratch, 0x7fd);
+/* Flags: ZF set unless the binary64 in r is a normal number, i.e. its
+ * exponent field e is neither 0 nor 0x7ff: then bits 1-10 of e + 1 (the
+ * sign sits above e and catches the carry of 0x7ff + 1) are not all zero. */
+static void check_normal(Jc *j, int scratch, int r) {
+    X86Buf *x = &j->x;
+    if (j->js->bmi2) {
+        x86_rorx(x, true, scratch, r, 52);
+    } else {
+        x86_mov_rr(x, true, scratch, r);
+        x86_shift_ri(x, X86_SHR, true, scratch, 52);
+    }
+    x86_alu_ri(x, X86_ADD, false, scratch, 1);
+    x86_test_ri(x, scratch, 0x7fe);
 }
 
 /* IR_fpfast: the host SSE operation when the rule in ir_sem.h allows it,
@@ -1176,18 +1368,26 @@ static void lower_fpfast(Jc *j, const IrInsn *in) {
     if (rd != X86_RAX && caller_saved(rd)) s->saved |= 1u << rd;
     x86_test_ri(x, rc, (int32_t)(in->aux2 >> 8));
     s->jumps[s->n_jumps++] = x86_jcc32(x, X86_CC_E);
-    check_normal(x, X86_RAX, ra);
-    s->jumps[s->n_jumps++] = x86_jcc32(x, X86_CC_A);
-    check_normal(x, X86_RAX, rb);
-    s->jumps[s->n_jumps++] = x86_jcc32(x, X86_CC_A);
+    check_normal(j, X86_RAX, ra);
+    s->jumps[s->n_jumps++] = x86_jcc32(x, X86_CC_E);
+    check_normal(j, X86_RAX, rb);
+    s->jumps[s->n_jumps++] = x86_jcc32(x, X86_CC_E);
     x86_movq_xmm(x, true, 0, ra);
     x86_movq_xmm(x, true, 1, rb);
     x86_sse_sd(x, (int)(in->aux2 & 3), 0, 1);
-    x86_movq_xmm(x, false, 0, X86_RAX);
-    check_normal(x, X86_RCX, X86_RAX);
-    s->jumps[s->n_jumps++] = x86_jcc32(x, X86_CC_A);
-    s->join = x86_offset(x);
-    if (rd != X86_RAX) x86_mov_rr(x, true, rd, X86_RAX);
+    /* the result straight into its register, unless that holds an input
+     * the slow path still needs */
+    int out = rd != ra && rd != rb ? rd : X86_RAX;
+    s->rd = out == X86_RAX ? X86_RAX : rd;
+    x86_movq_xmm(x, false, 0, out);
+    check_normal(j, X86_RCX, out);
+    s->jumps[s->n_jumps++] = x86_jcc32(x, X86_CC_E);
+    if (out == X86_RAX) {
+        s->join = x86_offset(x);
+        if (rd != X86_RAX) x86_mov_rr(x, true, rd, X86_RAX);
+    } else {
+        s->join = x86_offset(x);
+    }
     finish(j, in->dst, rd);
 }
 
@@ -1212,6 +1412,7 @@ static void emit_fp_slow(Jc *j, const FpSlow *s) {
     if (n & 1) x86_alu_ri(x, X86_ADD, true, X86_RSP, 8);
     for (int r = 16; r-- > 0;)
         if (s->saved >> r & 1) x86_pop(x, r);
+    if (s->rd != X86_RAX) x86_mov_rr(x, true, s->rd, X86_RAX);
     size_t at = x86_jmp32(x);
     x86_patch_rel32(x, at, s->join);
 }
@@ -1321,10 +1522,13 @@ static void lower_insn(Jc *j, const IrInsn *in) {
         default: break;
         }
         break;
-    case IR_ldenv:
-        x86_load(x, X86_LD64, X86_RAX, X86_RBP, X86_NOREG, (int32_t)in->imm);
-        def_rax(j, in->dst);
+    case IR_ldenv: {
+        if (!wants_reg(j, in->dst)) break;
+        int rd = dst_reg(j, in->dst);
+        x86_load(x, X86_LD64, rd, X86_RBP, X86_NOREG, (int32_t)in->imm);
+        finish(j, in->dst, rd);
         break;
+    }
     case IR_stenv: x86_store(x, 8, use(j, in->src[0]), X86_RBP, X86_NOREG, (int32_t)in->imm); break;
     case IR_call: lower_call(j, in); break;
     case IR_fpfast: lower_fpfast(j, in); break;
@@ -1368,6 +1572,102 @@ bool jitn_covers_all_ops(void) {
     return true;
 }
 
+/* One compilation of the block into the buffer at js->used (the second
+ * pass of a self loop overwrites the first). */
+static void emit_tb(Jc *j) {
+    const IrBlock *b = j->b;
+    Tb *tb = j->tb;
+    JitnState *js = j->js;
+    j->x = x86_buf(js->wbuf + js->used, js->size - js->used);
+    memset(j->reg_of, -1, j->nv);
+    memset(j->dirty, 0, j->nv);
+    memset(j->lazy, 0, j->nv);
+    memset(j->is32, 0, j->nv);
+    memset(j->label_at, 0, (b->n_labels + 1) * sizeof(size_t));
+    memset(j->fused_jcc, 0, (b->n_labels + 1) * sizeof(size_t));
+    for (int r = 0; r < 16; r++) j->holder[r] = IR_VAL_NONE;
+    j->n_fixups = j->n_faults = j->n_sites = j->n_slows = j->n_mslows = j->n_pairs = 0;
+    j->reserved = j->pinned = 0;
+    j->cur_insn = 0;
+    j->self_seen = j->has_edge = false;
+    compute_liveness(j);
+    forget_is32(j);
+
+    X86Buf *x = &j->x;
+    /* entry: budget check, retired count */
+    x86_cmp_mr(x, X86_RBP, OFF(insn_limit), REG_INSN_COUNT);
+    size_t to_stop = x86_jcc32(x, X86_CC_BE);
+    x86_alu_ri(x, X86_ADD, true, REG_INSN_COUNT, (int32_t)tb->n_insns);
+    const Carry *c = j->carry;
+    if (c) {
+        for (uint32_t k = 0; k < c->n; k++) {
+            x86_load(x, X86_LD64, c->r[k], X86_RBP, X86_NOREG, home_off(j, c->g[k]));
+            j->holder[c->r[k]] = c->g[k];
+            j->reg_of[c->g[k]] = c->r[k];
+            j->dirty[c->g[k]] = 1; /* after a round of the loop they are */
+        }
+        size_t to_body = x86_jmp32(x);
+        j->loop_head = x86_offset(x);
+        x86_cmp_mr(x, X86_RBP, OFF(insn_limit), REG_INSN_COUNT);
+        j->head_stop = x86_jcc32(x, X86_CC_BE);
+        x86_alu_ri(x, X86_ADD, true, REG_INSN_COUNT, (int32_t)tb->n_insns);
+        x86_patch_rel32(x, to_body, x86_offset(x));
+    }
+
+    for (j->cur = 0; j->cur < b->n_insns && !x->overflow; j->cur++) {
+        uint32_t scratch = scratch_of(&b->insns[j->cur]);
+        if (j->cpu->smmu && (ir_op_info[b->insns[j->cur].op].flags & (IR_F_LOAD | IR_F_STORE)))
+            scratch |= (1u << X86_RCX) | (1u << X86_RDX);   /* the TLB fast path */
+        if (scratch) reserve(j, scratch);
+        const IrInsn *in = &b->insns[j->cur];
+        bool r32 = result_is32(j, in);
+        lower_insn(j, in);
+        if (ir_op_info[in->op].n_out && in->dst != IR_VAL_NONE) j->is32[in->dst] = r32;
+        j->reserved = 0;
+        j->pinned = 0;
+        advance_liveness(j, in, j->cur);
+        release_after(j, in);
+    }
+    /* out of line: budget stops, the loop's back edge, memory fault stubs */
+    x86_patch_rel32(x, to_stop, x86_offset(x));
+    store_pc_imm(j, tb->pc);
+    jmp_epilogue(j, EXIT_STOP);
+    if (c) {
+        x86_patch_rel32(x, j->head_stop, x86_offset(x));
+        store_carried(j);
+        store_pc_imm(j, tb->pc);
+        jmp_epilogue(j, EXIT_STOP);
+        if (j->has_edge) {
+            size_t stub = x86_offset(x);
+            x86_patch_rel32(x, j->edge.jcc, stub);
+            emit_reconcile(j, j->edge.where, j->edge.lazy);
+            emit_back_edge(j, j->edge.slot);
+            j->loop_bytes += j->tb->native_stub[j->edge.slot] - stub;
+        }
+    }
+    for (uint32_t k = 0; k < j->n_faults; k++) {
+        x86_patch_rel32(x, j->faults[k].at, x86_offset(x));
+        const JitnSite *site = &j->sites[j->faults[k].site];
+        for (uint32_t p = 0; p < site->n_pairs; p++) {
+            const uint8_t *pr = j->pairs[site->first_pair + p];
+            int r = pr[1] & 15;
+            if (pr[1] & PAIR_LAZY) x86_movsxd(x, r, r);
+            x86_store(x, 8, r, X86_RBP, X86_NOREG, SLOT_OFF(pr[0]));
+        }
+        /* the address register is never lazy: nothing above changed it */
+        x86_mov_rr(x, true, X86_RSI, j->faults[k].addr);
+        x86_mov_ri(x, X86_RCX, (uint64_t)(uintptr_t)tb);
+        x86_store(x, 8, X86_RCX, X86_RBP, X86_NOREG, OFF(cur_tb));
+        x86_store_imm64(x, X86_RBP, OFF(cur_op), (int32_t)(site->insn + 1));
+        x86_mov_ri(x, X86_RDX, j->faults[k].kind);
+        x86_mov_rr(x, true, X86_RDI, X86_RBP);
+        call_abs(j, (const void *)jitn_mem_fault);
+    }
+    for (uint32_t k = 0; k < j->n_slows; k++) emit_fp_slow(j, &j->slows[k]);
+    for (uint32_t k = 0; k < j->n_mslows; k++) emit_mem_slow(j, &j->mslows[k]);
+    for (uint32_t k = 0; k < j->n_fixups; k++) x86_patch_rel32(x, j->fixups[k].at, j->label_at[j->fixups[k].label]);
+}
+
 static bool jitn_prepare(CpuState *cpu, Tb *tb) {
     JitnState *js = cpu->hot_state;
     const IrBlock *b = &tb->ir;
@@ -1379,7 +1679,6 @@ static bool jitn_prepare(CpuState *cpu, Tb *tb) {
     j.js = js;
     j.ng = b->env->n_globals;
     j.nv = j.ng + b->n_temps;
-    j.x = x86_buf(js->wbuf + js->used, js->size - js->used);
     j.reg_of = malloc(j.nv);
     j.dirty = calloc(j.nv, 1);
     j.lazy = calloc(j.nv, 1);
@@ -1399,58 +1698,41 @@ static bool jitn_prepare(CpuState *cpu, Tb *tb) {
     if (!j.reg_of || !j.dirty || !j.lazy || !j.is32 || !j.slot_of || !j.last_use || !j.label_at || !j.fused_jcc || !j.nr || !j.nd ||
         !j.src_nr || !j.src_nd || !j.def_nr || !j.def_nd || !j.next_obs || !j.next_sync)
         abort();
-    memset(j.reg_of, -1, j.nv);
-    for (int r = 0; r < 16; r++) j.holder[r] = IR_VAL_NONE;
     bool fits = ir_assign_temp_slots(b, j.ng, CPU_MAX_SLOTS - 1, j.slot_of, j.last_use);
-    compute_liveness(&j);
-    forget_is32(&j);
-
-    X86Buf *x = &j.x;
-    /* entry: budget check, retired count, current TB */
-    x86_cmp_mr(x, X86_RBP, OFF(insn_limit), REG_INSN_COUNT);
-    size_t to_stop = x86_jcc32(x, X86_CC_BE);
-    x86_alu_ri(x, X86_ADD, true, REG_INSN_COUNT, (int32_t)tb->n_insns);
-
-    for (j.cur = 0; j.cur < b->n_insns && !x->overflow; j.cur++) {
-        uint32_t scratch = scratch_of(&b->insns[j.cur]);
-        if (cpu->smmu && (ir_op_info[b->insns[j.cur].op].flags & (IR_F_LOAD | IR_F_STORE)))
-            scratch |= (1u << X86_RCX) | (1u << X86_RDX);   /* the TLB fast path */
-        if (scratch) reserve(&j, scratch);
-        const IrInsn *in = &b->insns[j.cur];
-        bool r32 = result_is32(&j, in);
-        lower_insn(&j, in);
-        if (ir_op_info[in->op].n_out && in->dst != IR_VAL_NONE) j.is32[in->dst] = r32;
-        j.reserved = 0;
-        j.pinned = 0;
-        advance_liveness(&j, in, j.cur);
-        release_after(&j, in);
-    }
-    /* out of line: budget stop, then memory fault stubs */
-    x86_patch_rel32(x, to_stop, x86_offset(x));
-    store_pc_imm(&j, tb->pc);
-    jmp_epilogue(&j, EXIT_STOP);
-    for (uint32_t k = 0; k < j.n_faults; k++) {
-        x86_patch_rel32(x, j.faults[k].at, x86_offset(x));
-        const JitnSite *site = &j.sites[j.faults[k].site];
-        for (uint32_t p = 0; p < site->n_pairs; p++) {
-            const uint8_t *pr = j.pairs[site->first_pair + p];
-            int r = pr[1] & 15;
-            if (pr[1] & PAIR_LAZY) x86_movsxd(x, r, r);
-            x86_store(x, 8, r, X86_RBP, X86_NOREG, SLOT_OFF(pr[0]));
+    emit_tb(&j);
+    /* a loop of one block: again, with registers carried round the back edge */
+    uint32_t n_self = 0;
+    for (uint32_t i = 0; i < b->n_insns; i++) n_self += is_self_edge(&j, &b->insns[i]);
+    Carry carry[2] = {{0}, {0}};
+    if (n_self == 1 && j.self_seen && !j.x.overflow) {
+        /* Carry the globals that were in registers at the back edge, in
+         * those registers; then once more with where they ended up then
+         * (fewer moves on the back edge).  Keep whichever goes round the
+         * loop in the least code: under register pressure carried values
+         * are evicted before they help and the back edge only adds moves. */
+        size_t bytes[3] = {j.loop_bytes, SIZE_MAX, SIZE_MAX};
+        int last = 0;
+        for (int k = 0; k < 2 && j.self_seen && !j.x.overflow; k++) {
+            for (int r = 0; r < 16; r++) {
+                if (j.self_holder[r] == IR_VAL_NONE) continue;
+                carry[k].g[carry[k].n] = j.self_holder[r];
+                carry[k].r[carry[k].n++] = (int8_t)r;
+            }
+            if (!carry[k].n || (k == 1 && !memcmp(&carry[0], &carry[1], sizeof(Carry)))) break;
+            j.carry = &carry[k];
+            emit_tb(&j);
+            bytes[k + 1] = j.loop_bytes;
+            last = k + 1;
         }
-        /* the address register is never lazy: nothing above changed it */
-        x86_mov_rr(x, true, X86_RSI, j.faults[k].addr);
-        x86_mov_ri(x, X86_RCX, (uint64_t)(uintptr_t)tb);
-        x86_store(x, 8, X86_RCX, X86_RBP, X86_NOREG, OFF(cur_tb));
-        x86_store_imm64(x, X86_RBP, OFF(cur_op), (int32_t)(site->insn + 1));
-        x86_mov_ri(x, X86_RDX, j.faults[k].kind);
-        x86_mov_rr(x, true, X86_RDI, X86_RBP);
-        call_abs(&j, (const void *)jitn_mem_fault);
+        int best = 0;
+        for (int k = 1; k < 3; k++)
+            if (bytes[k] < bytes[best]) best = k;
+        if (best != last && !j.x.overflow) {
+            j.carry = best ? &carry[best - 1] : NULL;
+            emit_tb(&j);
+        }
     }
-    for (uint32_t k = 0; k < j.n_slows; k++) emit_fp_slow(&j, &j.slows[k]);
-    for (uint32_t k = 0; k < j.n_mslows; k++) emit_mem_slow(&j, &j.mslows[k]);
-    for (uint32_t k = 0; k < j.n_fixups; k++) x86_patch_rel32(x, j.fixups[k].at, j.label_at[j.fixups[k].label]);
-
+    X86Buf *x = &j.x;
     bool ok = fits && !x->overflow;
     if (!ok && js->used == js->after_trampoline) {
         /* too big even for an empty buffer: leave it to the interpreter */
@@ -1463,9 +1745,11 @@ static bool jitn_prepare(CpuState *cpu, Tb *tb) {
         m->pairs = (uint8_t(*)[2])(void *)(m->sites + j.n_sites);
         if (j.n_sites) memcpy(m->sites, j.sites, j.n_sites * sizeof(JitnSite));
         if (j.n_pairs) memcpy(m->pairs, j.pairs, j.n_pairs * 2);
+        m->loop_head = j.carry ? (uint32_t)j.loop_head : 0;
         tb->native_meta = m;
         tb->native_size = (uint32_t)x86_offset(x);
         cpu->stats.native_code_bytes += tb->native_size;
+        cpu->stats.native_loops += j.carry != NULL;
         if (js->perf_map)
             fprintf(js->perf_map, "%" PRIxPTR " %x tb_0x%" PRIx64 "\n", (uintptr_t)(js->buf + js->used),
                     tb->native_size, tb->pc);
@@ -1522,6 +1806,8 @@ static void jitn_link(void *cpu_, Tb *from, uint32_t slot, Tb *to) {
     if (!from->native) return;
     uint8_t *field = (uint8_t *)from->native + from->native_jmp[slot];
     uint8_t *target = (to && to->native) ? (uint8_t *)to->native : (uint8_t *)from->native + from->native_stub[slot];
+    const JitnMeta *m = from->native_meta;
+    if (to == from && m && m->loop_head) target = (uint8_t *)from->native + m->loop_head; /* round the loop */
     int32_t rel = (int32_t)(target - (field + 4));
     /* one aligned 4-byte store: a racing reader sees the old or the new jump */
     __atomic_store_n((int32_t *)(void *)(js->wbuf + (field - js->buf)), rel, __ATOMIC_RELEASE);
