@@ -19,8 +19,6 @@ done
 [ -x "$VPLAT" ] || { echo "vplat_boot_test: no vplat binary ($VPLAT)"; exit 1; }
 VPLAT=$(cd "$(dirname "$VPLAT")" && pwd)/$(basename "$VPLAT")
 export VPLAT_GUEST_DIR=${VPLAT_GUEST_DIR:-$PWD/out/guest}
-# vplat's board has no PCIe host until the PCI kit lands (issue #6)
-export BOOT_EXPECT_PCI=0
 JIT_MODES=${JIT_MODES:-none}
 FW=/usr/lib/riscv64-linux-gnu/opensbi/generic
 logdir=${TEST_UNDECLARED_OUTPUTS_DIR:-${TMPDIR:-/tmp}}
