@@ -19,8 +19,8 @@
 #   BOOT_CONSOLE  console arguments (default "console=ttyS0 earlycon"; the
 #                 SBI console instead: "console=hvc0 earlycon=sbi")
 #   BOOT_APPEND   extra kernel arguments (added after the default ones)
-#   BOOT_EXPECT_PCI  1 (default): at least one PCI device must be listed;
-#                 0: the board has no PCIe host (vplat before the PCI kit),
+#   BOOT_EXPECT_PCI  1 (default): the PCIe host bridge (QEMU's 1b36:0008 at
+#                 00:00.0) must be listed; 0: the board has no PCIe host,
 #                 the listing must then be present and empty
 #   VPLAT_GUEST_DIR  where the images are (default out/guest)
 # Prints one line per check and ends with "N passed, M failed"; exits 0 only
@@ -76,6 +76,8 @@ if [ "${BOOT_EXPECT_PCI:-1}" = 0 ]; then
   grep -qx 'VPLAT-PCI-END' "$LOG" && [ "$npci" -eq 0 ]; check "PCI listing ran, no PCIe host on this board ($npci devices)" $?
 else
   grep -qx 'VPLAT-PCI-END' "$LOG" && [ "$npci" -ge 1 ]; check "PCI bus enumerated ($npci devices)" $?
+  block VPLAT-PCI-BEGIN VPLAT-PCI-END | grep -qx '00:00.0 Class 0600: 1b36:0008'
+  check "lspci: host bridge 00:00.0 Class 0600: 1b36:0008" $?
 fi
 grep -q 'reboot: Power down' "$LOG"; check "kernel powered off" $?
 ! grep -qE 'Kernel panic|Oops|BUG:|Unable to handle' "$LOG"; check "no kernel panic/oops" $? "$(grep -m1 -E 'Kernel panic|Oops|BUG:|Unable to handle' "$LOG")"

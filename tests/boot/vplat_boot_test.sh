@@ -19,8 +19,6 @@ done
 [ -x "$VPLAT" ] || { echo "vplat_boot_test: no vplat binary ($VPLAT)"; exit 1; }
 VPLAT=$(cd "$(dirname "$VPLAT")" && pwd)/$(basename "$VPLAT")
 export VPLAT_GUEST_DIR=${VPLAT_GUEST_DIR:-$PWD/out/guest}
-# vplat's board has no PCIe host until the PCI kit lands (issue #6)
-export BOOT_EXPECT_PCI=0
 # MODE or MODE@THRESHOLD (native@0: every block compiled on first sight)
 JIT_MODES=${JIT_MODES:-none native native@0}
 FW=/usr/lib/riscv64-linux-gnu/opensbi/generic

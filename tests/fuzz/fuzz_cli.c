@@ -7,7 +7,8 @@
  *   -Dcpu_install_fault_handler=fz_no_handler  keep the sanitizers' handlers
  * and this file supplies lu_run and virt_main, so a command line that
  * parses runs nothing: they return FZ_RAN after checking what the parser
- * produced.
+ * produced (system mode: every -device spec it kept must pass the PCI
+ * registry's check, pcidev/ being linked in).
  *
  * Input: arguments separated by NUL bytes (at most FZ_MAX_ARGS), after
  * argv[0] = "vplat".  Allowed outcomes: 0 (help, version, -d help),
@@ -21,6 +22,7 @@
 #include "core/exec.h"
 #include "machine/linux_user/lu.h"
 #include "machine/virt/virt_board.h"
+#include "pcidev/pci.h"
 
 #define FZ_MAX_ARGS 16
 #define FZ_RAN 77
@@ -57,6 +59,12 @@ int virt_main(const VirtOptions *o) {
     if (o->ram_size < (16ull << 20) || o->ram_size > (16ull << 30)) fz_fail("RAM size outside 16M..16G");
     if (o->dumpdtb && !o->dumpdtb[0]) fz_fail("empty dumpdtb file name");
     if (o->log) fputc(0, o->log);
+    if (o->n_devices && !o->devices) fz_fail("device specs missing");
+    for (unsigned i = 0; i < o->n_devices; i++) {
+        char err[256];
+        if (!o->devices[i] || !pci_device_check_spec(o->devices[i], err, sizeof err))
+            fz_fail("the parser kept a -device spec the registry refuses");
+    }
     return FZ_RAN;
 }
 
