@@ -897,7 +897,8 @@ static void lower_alu(Jc *j, const IrInsn *in, X86Alu op, bool w) {
             finish_lazy(j, in->dst, o.rd, narrow);
             return;
         }
-        int64_t disp = op == X86_ADD ? o.imm : -o.imm;
+        /* (negating INT64_MIN wraps to itself, which does not fit a disp32) */
+        int64_t disp = op == X86_ADD ? o.imm : (int64_t)(0 - (uint64_t)o.imm);
         if (o.rb == -1 && x86_fits_i32(o.imm) && x86_fits_i32(disp)) {
             x86_lea_w(&j->x, !narrow, o.rd, o.ra, X86_NOREG, (int32_t)disp);
             finish_lazy(j, in->dst, o.rd, narrow);
