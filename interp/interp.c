@@ -291,11 +291,13 @@ L_zext32: V[op->d] = (uint32_t)V[op->a]; NEXT();
 
     /* Guest memory (system mode): the softmmu TLB; faults raise from the
      * slow path with cur_op recorded. */
+#define SYS_ADDR()                                                                                      \
+    uint64_t addr = V[op->a] + (uint64_t)op->imm;                                                       \
+    cpu->cur_op = op;                                                                                   \
+    __asm__ volatile("" ::: "memory")
 #define SYS_LOAD(name, size, T, ext)                                                                    \
     L_##name##_sys: {                                                                                   \
-        uint64_t addr = V[op->a] + (uint64_t)op->imm;                                                   \
-        cpu->cur_op = op;                                                                               \
-        __asm__ volatile("" ::: "memory");                                                              \
+        SYS_ADDR();                                                                                     \
         V[op->d] = (uint64_t)(ext)(T)softmmu_load(cpu, addr, size, (int)op->x.u);                        \
         NEXT();                                                                                         \
     }
@@ -308,9 +310,7 @@ L_zext32: V[op->d] = (uint32_t)V[op->a]; NEXT();
     SYS_LOAD(ld64, 8, uint64_t, uint64_t)
 #define SYS_STORE(name, size)                                                                           \
     L_##name##_sys: {                                                                                   \
-        uint64_t addr = V[op->a] + (uint64_t)op->imm;                                                   \
-        cpu->cur_op = op;                                                                               \
-        __asm__ volatile("" ::: "memory");                                                              \
+        SYS_ADDR();                                                                                     \
         softmmu_store(cpu, addr, V[op->b], size, (int)op->x.u);                                         \
         NEXT();                                                                                         \
     }

@@ -44,6 +44,9 @@
  *   back first, and one that may raise records cur_tb and cur_op.
  *   Guest addresses are checked against mem_limit inline (the guard pages
  *   after it catch the tail of a wide access).
+ *   System mode (cpu->smmu): loads and stores look the softmmu TLB up
+ *   inline and call its slow path out of line (lower_sys_mem), with the
+ *   dirty globals written home and the insn recorded first.
  */
 #define _GNU_SOURCE
 #include "jit-native/jitn.h"
@@ -1171,6 +1174,25 @@ static void lower_exit(Jc *j, const IrInsn *in) {
     jmp_epilogue(j, EXIT_LOOP);
 }
 
+/* Out-of-line slow paths: keep the caller-saved registers in `mask` across
+ * a call (and the stack 16-byte aligned); returns what pop_saved needs. */
+static int push_saved(X86Buf *x, uint32_t mask) {
+    int n = 0;
+    for (int r = 0; r < 16; r++)
+        if (mask >> r & 1) {
+            x86_push(x, r);
+            n++;
+        }
+    if (n & 1) x86_alu_ri(x, X86_SUB, true, X86_RSP, 8);
+    return n;
+}
+
+static void pop_saved(X86Buf *x, uint32_t mask, int n) {
+    if (n & 1) x86_alu_ri(x, X86_ADD, true, X86_RSP, 8);
+    for (int r = 16; r-- > 0;)
+        if (mask >> r & 1) x86_pop(x, r);
+}
+
 /* ---- system mode: guest memory through the softmmu ---------------------------
  * The TLB fast path inline (core/softmmu.h's tag layout):
  *     rax = vaddr
@@ -1270,13 +1292,7 @@ static void lower_sys_mem(Jc *j, const IrInsn *in) {
 static void emit_mem_slow(Jc *j, const MemSlow *ms) {
     X86Buf *x = &j->x;
     x86_patch_rel32(x, ms->jcc, x86_offset(x));
-    int n = 0;
-    for (int r = 0; r < 16; r++)
-        if (ms->saved >> r & 1) {
-            x86_push(x, r);
-            n++;
-        }
-    if (n & 1) x86_alu_ri(x, X86_SUB, true, X86_RSP, 8);
+    int n = push_saved(x, ms->saved);
     /* guest state precise in memory: the slow path may raise or reach a
      * device; a lazy register is sign-extended in place, which only makes
      * its upper half what it stands for */
@@ -1309,9 +1325,7 @@ static void emit_mem_slow(Jc *j, const MemSlow *ms) {
     case X86_LD32S: x86_movsxd(x, X86_RAX, X86_RAX); break;
     default: break;
     }
-    if (n & 1) x86_alu_ri(x, X86_ADD, true, X86_RSP, 8);
-    for (int r = 16; r-- > 0;)
-        if (ms->saved >> r & 1) x86_pop(x, r);
+    pop_saved(x, ms->saved, n);
     size_t at = x86_jmp32(x);
     x86_patch_rel32(x, at, ms->join);
 }
@@ -1395,13 +1409,7 @@ static void lower_fpfast(Jc *j, const IrInsn *in) {
 static void emit_fp_slow(Jc *j, const FpSlow *s) {
     X86Buf *x = &j->x;
     for (uint32_t k = 0; k < s->n_jumps; k++) x86_patch_rel32(x, s->jumps[k], x86_offset(x));
-    int n = 0;
-    for (int r = 0; r < 16; r++)
-        if (s->saved >> r & 1) {
-            x86_push(x, r);
-            n++;
-        }
-    if (n & 1) x86_alu_ri(x, X86_SUB, true, X86_RSP, 8);
+    int n = push_saved(x, s->saved);
     x86_mov_rr(x, true, X86_RAX, s->ra);
     x86_mov_rr(x, true, X86_RCX, s->rb);
     x86_mov_rr(x, true, X86_RDI, X86_RBP);
@@ -1410,9 +1418,7 @@ static void emit_fp_slow(Jc *j, const FpSlow *s) {
     x86_mov_ri(x, X86_RCX, 0);
     x86_mov_ri(x, X86_R8, (uint64_t)s->imm);
     call_abs(j, (const void *)s->fn);
-    if (n & 1) x86_alu_ri(x, X86_ADD, true, X86_RSP, 8);
-    for (int r = 16; r-- > 0;)
-        if (s->saved >> r & 1) x86_pop(x, r);
+    pop_saved(x, s->saved, n);
     if (s->rd != X86_RAX) x86_mov_rr(x, true, s->rd, X86_RAX);
     size_t at = x86_jmp32(x);
     x86_patch_rel32(x, at, s->join);

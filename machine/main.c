@@ -103,84 +103,125 @@ static int die_usage(const char *fmt, const char *arg) {
     return 2;
 }
 
+/* Options every mode shares: execution tier, JIT knobs, logging, limits. */
+typedef struct ExecOpts {
+    const ExecTier *hot_tier;
+    uint64_t jit_threshold;
+    size_t jit_code_size;
+    uint32_t log_mask;
+    const char *log_file;
+    uint64_t max_insns;
+    bool singlestep, stats, verify_ir, jit_wx, perf_map;
+} ExecOpts;
+
+enum { OPT_NOT_MINE = -1, OPT_TAKEN = -2 };
+
+/* Parse argv[*i] if it is a shared option (`q` is its name as the mode
+ * spells it; argv[*i] itself for user mode).  Returns OPT_TAKEN (with *i on
+ * its last argument), OPT_NOT_MINE, or the exit status to end with (0 after
+ * printing help, 2 after a usage error). */
+static int parse_exec_option(int argc, char **argv, int *i, const char *q, ExecOpts *e) {
+    const char *a = argv[*i];
+    if (!strncmp(a, "--jit=", 6) || !strcmp(a, "--jit")) {
+        const char *mode = a[5] == '=' ? a + 6 : (*i + 1 < argc ? argv[++*i] : "");
+        const JitChoice *c = NULL;
+        for (size_t k = 0; k < sizeof jit_choices / sizeof jit_choices[0]; k++)
+            if (!strcmp(jit_choices[k].name, mode)) c = &jit_choices[k];
+        if (!c) return die_usage("unknown --jit mode '%s' (none, native, llvm, tiered)", mode);
+        if (!c->available) {
+            fprintf(stderr, "vplat: --jit=%s: %s; use --jit=none or --jit=native\n", mode, c->missing);
+            return 2;
+        }
+        e->hot_tier = c->hot;
+    } else if (!strncmp(a, "--jit-threshold", 15) || !strncmp(a, "--jit-code-size", 15)) {
+        const char *num = a[15] == '=' ? a + 16 : a[15] == 0 && *i + 1 < argc ? argv[++*i] : NULL;
+        if (!num || (a[15] != '=' && a[15] != 0)) return die_usage("%s needs a number", a);
+        uint64_t v;
+        if (!parse_u64(num, &v)) return die_usage("not a number: '%s'", num);
+        if (a[6] == 't') {
+            e->jit_threshold = v;
+        } else {
+            if (v < 65536 || v > ((uint64_t)1 << 31)) return die_usage("--jit-code-size must be 64K..2G, not '%s'", num);
+            e->jit_code_size = (size_t)v;
+        }
+    } else if (!strcmp(q, "-d")) {
+        if (++*i >= argc) return die_usage("%s needs a list", a);
+        if (!strcmp(argv[*i], "help")) {
+            log_print_help(stdout);
+            return 0;
+        }
+        char err[128];
+        if (!log_parse(argv[*i], &e->log_mask, err, sizeof err)) return die_usage("%s", err);
+    } else if (!strcmp(q, "-D")) {
+        if (++*i >= argc) return die_usage("%s needs a file name", a);
+        e->log_file = argv[*i];
+    } else if (!strcmp(a, "-singlestep") || !strcmp(a, "--singlestep")) {
+        e->singlestep = true;
+    } else if (!strcmp(a, "--stats")) {
+        e->stats = true;
+    } else if (!strcmp(a, "--jit-wx")) {
+        e->jit_wx = true;
+    } else if (!strcmp(a, "--perf-map")) {
+        e->perf_map = true;
+    } else if (!strcmp(a, "--verify-ir")) {
+        e->verify_ir = true;
+    } else if (!strcmp(a, "--max-insns")) {
+        if (++*i >= argc) return die_usage("%s needs a number", a);
+        if (!parse_u64(argv[*i], &e->max_insns)) return die_usage("not a number: '%s'", argv[*i]);
+    } else {
+        return OPT_NOT_MINE;
+    }
+    return OPT_TAKEN;
+}
+
+/* -D FILE, or stderr (NULL for system mode's default).  false: message printed. */
+static bool open_log(const char *path, FILE **out) {
+    if (!path) return true;
+    *out = fopen(path, "w");
+    if (*out) return true;
+    fprintf(stderr, "vplat: cannot open log file '%s': %s\n", path, strerror(errno));
+    return false;
+}
+
 static int cmd_user(int argc, char **argv) {
     LuConfig cfg = {0};
     cfg.log = stderr;
     cfg.tier = &interp_tier;
-    const char *log_file = NULL;
-    bool threshold_set = false;
+    ExecOpts e = {.jit_threshold = JITN_DEFAULT_THRESHOLD};
     int i = 0;
     for (; i < argc; i++) {
         const char *a = argv[i];
         if (a[0] != '-') break;
         if (!strcmp(a, "--")) { i++; break; }
-        if (!strncmp(a, "--jit=", 6) || !strcmp(a, "--jit")) {
-            const char *mode = a[5] == '=' ? a + 6 : (i + 1 < argc ? argv[++i] : "");
-            const JitChoice *c = NULL;
-            for (size_t k = 0; k < sizeof jit_choices / sizeof jit_choices[0]; k++)
-                if (!strcmp(jit_choices[k].name, mode)) c = &jit_choices[k];
-            if (!c) return die_usage("unknown --jit mode '%s' (none, native, llvm, tiered)", mode);
-            if (!c->available) {
-                fprintf(stderr, "vplat: --jit=%s: %s; use --jit=none or --jit=native\n", mode, c->missing);
-                return 2;
-            }
-            cfg.hot_tier = c->hot;
-        } else if (!strcmp(a, "-L")) {
+        int r = parse_exec_option(argc, argv, &i, a, &e);
+        if (r == OPT_TAKEN) continue;
+        if (r != OPT_NOT_MINE) return r;
+        if (!strcmp(a, "-L")) {
             if (++i >= argc) return die_usage("%s needs a path", a);
             cfg.sysroot = argv[i];
         } else if (!strcmp(a, "-strace")) {
             cfg.strace = true;
-        } else if (!strcmp(a, "-d")) {
-            if (++i >= argc) return die_usage("%s needs a list", a);
-            if (!strcmp(argv[i], "help")) { log_print_help(stdout); return 0; }
-            char err[128];
-            if (!log_parse(argv[i], &cfg.log_mask, err, sizeof err)) return die_usage("%s", err);
-        } else if (!strcmp(a, "-D")) {
-            if (++i >= argc) return die_usage("%s needs a file name", a);
-            log_file = argv[i];
-        } else if (!strcmp(a, "-singlestep") || !strcmp(a, "--singlestep")) {
-            cfg.singlestep = true;
-        } else if (!strcmp(a, "--stats")) {
-            cfg.stats = true;
-        } else if (!strcmp(a, "--jit-wx")) {
-            cfg.jit_wx = true;
-        } else if (!strcmp(a, "--perf-map")) {
-            cfg.perf_map = true;
-        } else if (!strcmp(a, "--verify-ir")) {
-            cfg.verify_ir = true;
         } else if (!strcmp(a, "--deterministic")) {
             cfg.deterministic = true;
-        } else if (!strncmp(a, "--jit-threshold", 15) || !strncmp(a, "--jit-code-size", 15)) {
-            const char *num = a[15] == '=' ? a + 16 : a[15] == 0 && i + 1 < argc ? argv[++i] : NULL;
-            if (!num || (a[15] != '=' && a[15] != 0)) return die_usage("%s needs a number", a);
-            uint64_t v;
-            if (!parse_u64(num, &v)) return die_usage("not a number: '%s'", num);
-            if (a[6] == 't') {
-                cfg.jit_threshold = v;
-                threshold_set = true;
-            } else {
-                if (v < 65536 || v > ((uint64_t)1 << 31)) return die_usage("--jit-code-size must be 64K..2G, not '%s'", num);
-                cfg.jit_code_size = (size_t)v;
-            }
-        } else if (!strcmp(a, "--max-insns") || !strcmp(a, "--seed")) {
+        } else if (!strcmp(a, "--seed")) {
             if (++i >= argc) return die_usage("%s needs a number", a);
-            uint64_t v;
-            if (!parse_u64(argv[i], &v)) return die_usage("not a number: '%s'", argv[i]);
-            if (a[2] == 'm') cfg.max_insns = v;
-            else cfg.seed = v;
+            if (!parse_u64(argv[i], &cfg.seed)) return die_usage("not a number: '%s'", argv[i]);
         } else {
             return die_usage("unknown option '%s'", a);
         }
     }
     if (i >= argc) return die_usage("%s", "no program given");
-    if (!threshold_set) cfg.jit_threshold = JITN_DEFAULT_THRESHOLD;
-    if (log_file) {
-        cfg.log = fopen(log_file, "w");
-        if (!cfg.log) {
-            fprintf(stderr, "vplat: cannot open log file '%s': %s\n", log_file, strerror(errno));
-            return 2;
-        }
-    }
+    cfg.hot_tier = e.hot_tier;
+    cfg.jit_threshold = e.jit_threshold;
+    cfg.jit_code_size = e.jit_code_size;
+    cfg.log_mask = e.log_mask;
+    cfg.max_insns = e.max_insns;
+    cfg.singlestep = e.singlestep;
+    cfg.stats = e.stats;
+    cfg.verify_ir = e.verify_ir;
+    cfg.jit_wx = e.jit_wx;
+    cfg.perf_map = e.perf_map;
+    if (!open_log(e.log_file, &cfg.log)) return 2;
     cpu_install_fault_handler();
     int status = lu_run(&cfg, argv[i], argc - i, argv + i, environ);
     if (cfg.log != stderr) fclose(cfg.log);
@@ -228,13 +269,15 @@ static int cmd_system(int argc, char **argv) {
     const char *devices[argc > 0 ? argc : 1];
     o.devices = devices;
     o.ram_size = 128ull << 20;   /* QEMU's default for virt */
-    const char *log_file = NULL;
     bool have_machine = false;
-    o.jit_threshold = JITN_DEFAULT_THRESHOLD;
+    ExecOpts e = {.jit_threshold = JITN_DEFAULT_THRESHOLD};
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
         /* accept --opt as well as -opt for QEMU's options */
         const char *q = (a[0] == '-' && a[1] == '-') ? a + 1 : a;
+        int r = parse_exec_option(argc, argv, &i, q, &e);
+        if (r == OPT_TAKEN) continue;
+        if (r != OPT_NOT_MINE) return r;
         if (!strcmp(q, "-M") || !strcmp(q, "-machine")) {
             if (++i >= argc) return die_usage("%s needs a machine name", a);
             char *spec = argv[i];
@@ -283,61 +326,22 @@ static int cmd_system(int argc, char **argv) {
         } else if (!strcmp(q, "-smp")) {
             if (++i >= argc) return die_usage("%s needs a number", a);
             if (strcmp(argv[i], "1") && strcmp(argv[i], "cpus=1")) return die_usage("-smp: only one hart is supported, not '%s'", argv[i]);
-        } else if (!strncmp(a, "--jit=", 6) || !strcmp(a, "--jit")) {
-            const char *mode = a[5] == '=' ? a + 6 : (i + 1 < argc ? argv[++i] : "");
-            const JitChoice *c = NULL;
-            for (size_t k = 0; k < sizeof jit_choices / sizeof jit_choices[0]; k++)
-                if (!strcmp(jit_choices[k].name, mode)) c = &jit_choices[k];
-            if (!c) return die_usage("unknown --jit mode '%s' (none, native, llvm, tiered)", mode);
-            if (!c->available) {
-                fprintf(stderr, "vplat: --jit=%s: %s; use --jit=none\n", mode, c->missing);
-                return 2;
-            }
-            o.hot_tier = c->hot;
-        } else if (!strncmp(a, "--jit-threshold", 15) || !strncmp(a, "--jit-code-size", 15)) {
-            const char *num = a[15] == '=' ? a + 16 : a[15] == 0 && i + 1 < argc ? argv[++i] : NULL;
-            if (!num || (a[15] != '=' && a[15] != 0)) return die_usage("%s needs a number", a);
-            uint64_t v;
-            if (!parse_u64(num, &v)) return die_usage("not a number: '%s'", num);
-            if (a[6] == 't') {
-                o.jit_threshold = v;
-            } else {
-                if (v < 65536 || v > ((uint64_t)1 << 31)) return die_usage("--jit-code-size must be 64K..2G, not '%s'", num);
-                o.jit_code_size = (size_t)v;
-            }
-        } else if (!strcmp(q, "-d")) {
-            if (++i >= argc) return die_usage("%s needs a list", a);
-            if (!strcmp(argv[i], "help")) { log_print_help(stdout); return 0; }
-            char err[128];
-            if (!log_parse(argv[i], &o.log_mask, err, sizeof err)) return die_usage("%s", err);
-        } else if (!strcmp(q, "-D")) {
-            if (++i >= argc) return die_usage("%s needs a file name", a);
-            log_file = argv[i];
-        } else if (!strcmp(q, "-singlestep")) {
-            o.singlestep = true;
-        } else if (!strcmp(a, "--stats")) {
-            o.stats = true;
-        } else if (!strcmp(a, "--verify-ir")) {
-            o.verify_ir = true;
-        } else if (!strcmp(a, "--jit-wx")) {
-            o.jit_wx = true;
-        } else if (!strcmp(a, "--perf-map")) {
-            o.perf_map = true;
-        } else if (!strcmp(a, "--max-insns")) {
-            if (++i >= argc) return die_usage("%s needs a number", a);
-            if (!parse_u64(argv[i], &o.max_insns)) return die_usage("not a number: '%s'", argv[i]);
         } else {
             return die_usage("unknown system-mode option '%s'", a);
         }
     }
     if (!have_machine) return die_usage("%s", "no machine given: use -M virt");
-    if (log_file) {
-        o.log = fopen(log_file, "w");
-        if (!o.log) {
-            fprintf(stderr, "vplat: cannot open log file '%s': %s\n", log_file, strerror(errno));
-            return 2;
-        }
-    }
+    o.hot_tier = e.hot_tier;
+    o.jit_threshold = e.jit_threshold;
+    o.jit_code_size = e.jit_code_size;
+    o.log_mask = e.log_mask;
+    o.max_insns = e.max_insns;
+    o.singlestep = e.singlestep;
+    o.stats = e.stats;
+    o.verify_ir = e.verify_ir;
+    o.jit_wx = e.jit_wx;
+    o.perf_map = e.perf_map;
+    if (!open_log(e.log_file, &o.log)) return 2;
     int status = virt_main(&o);
     if (o.log) fclose(o.log);
     return status;

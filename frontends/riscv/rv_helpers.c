@@ -69,10 +69,6 @@ FP_PURE2(fsgnj_d) FP_PURE2(fsgnjn_d) FP_PURE2(fsgnjx_d) FP_PURE1(fclass_d)
 
 /* ---- CSRs (user level) ---------------------------------------------------- */
 
-enum {
-    CSR_FFLAGS = 0x001, CSR_FRM = 0x002, CSR_FCSR = 0x003,
-    CSR_CYCLE = 0xc00, CSR_TIME = 0xc01, CSR_INSTRET = 0xc02,
-};
 
 static uint64_t host_ns(void) {
     struct timespec ts;

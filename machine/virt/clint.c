@@ -136,21 +136,9 @@ const MemOps clint_mem_ops = {
 };
 
 int clint_fdt_node(VirtFdt *vf, uint64_t base, uint64_t size) {
-    uint32_t *cells = calloc((size_t)vf->num_harts * 4, sizeof(uint32_t));
-    if (!cells) {
-        if (!vf->err) vf->err = -FDT_ERR_NOSPACE;
-        return vf->err;
-    }
-    for (unsigned h = 0; h < vf->num_harts; h++) {
-        cells[4 * h + 0] = vf->intc_phandles[h];
-        cells[4 * h + 1] = IRQ_M_SOFT;
-        cells[4 * h + 2] = vf->intc_phandles[h];
-        cells[4 * h + 3] = IRQ_M_TIMER;
-    }
     int node = virt_fdt_node(vf, "/soc", "clint", base);
-    virt_fdt_prop_cells(vf, node, "interrupts-extended", cells, vf->num_harts * 4);
+    virt_fdt_prop_hart_irqs(vf, node, IRQ_M_SOFT, IRQ_M_TIMER);
     virt_fdt_prop_reg(vf, node, base, size);
     virt_fdt_prop_strlist(vf, node, "compatible", (const char *const[]){"sifive,clint0", "riscv,clint0", NULL});
-    free(cells);
     return vf->err;
 }

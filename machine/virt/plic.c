@@ -194,18 +194,6 @@ const MemOps plic_mem_ops = {
 };
 
 int plic_fdt_node(VirtFdt *vf, uint64_t base, uint64_t size, unsigned num_sources) {
-    uint32_t *cells = calloc((size_t)vf->num_harts * 4, sizeof(uint32_t));
-    if (!cells) {
-        if (!vf->err) vf->err = -FDT_ERR_NOSPACE;
-        return vf->err;
-    }
-    /* Entry i is context i: M then S for each hart (plic_context). */
-    for (unsigned h = 0; h < vf->num_harts; h++) {
-        cells[4 * h + 0] = vf->intc_phandles[h];
-        cells[4 * h + 1] = IRQ_M_EXT;
-        cells[4 * h + 2] = vf->intc_phandles[h];
-        cells[4 * h + 3] = IRQ_S_EXT;
-    }
     int node = virt_fdt_node(vf, "/soc", "plic", base);
     vf->plic_phandle = virt_fdt_new_phandle(vf, node);
     /* The number of sources without source 0, i.e. the highest source id
@@ -213,11 +201,11 @@ int plic_fdt_node(VirtFdt *vf, uint64_t base, uint64_t size, unsigned num_source
      * VIRT_IRQCHIP_NUM_SOURCES - 1 = 95). */
     virt_fdt_prop_u32(vf, node, "riscv,ndev", num_sources - 1);
     virt_fdt_prop_reg(vf, node, base, size);
-    virt_fdt_prop_cells(vf, node, "interrupts-extended", cells, vf->num_harts * 4);
+    /* entry i is context i: M then S for each hart (plic_context) */
+    virt_fdt_prop_hart_irqs(vf, node, IRQ_M_EXT, IRQ_S_EXT);
     virt_fdt_prop_empty(vf, node, "interrupt-controller");
     virt_fdt_prop_strlist(vf, node, "compatible", (const char *const[]){"sifive,plic-1.0.0", "riscv,plic0", NULL});
     virt_fdt_prop_u32(vf, node, "#address-cells", 0);
     virt_fdt_prop_u32(vf, node, "#interrupt-cells", 1);
-    free(cells);
     return vf->err;
 }

@@ -68,6 +68,16 @@ void virt_fdt_prop_cells(VirtFdt *vf, int node, const char *prop, const uint32_t
     vf_check(vf, rc);
 }
 
+void virt_fdt_prop_hart_irqs(VirtFdt *vf, int node, unsigned irq_a, unsigned irq_b) {
+    if (vf->err) return;
+    int rc = fdt_setprop(vf->fdt, node, "interrupts-extended", NULL, 0);
+    for (unsigned h = 0; h < vf->num_harts && rc >= 0; h++) {
+        const uint32_t cells[4] = {vf->intc_phandles[h], irq_a, vf->intc_phandles[h], irq_b};
+        for (unsigned k = 0; k < 4 && rc >= 0; k++) rc = fdt_appendprop_u32(vf->fdt, node, "interrupts-extended", cells[k]);
+    }
+    vf_check(vf, rc);
+}
+
 void virt_fdt_prop_str(VirtFdt *vf, int node, const char *prop, const char *str) {
     if (!vf->err) vf_check(vf, fdt_setprop_string(vf->fdt, node, prop, str));
 }

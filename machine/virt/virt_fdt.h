@@ -79,6 +79,8 @@ void virt_fdt_prop_empty(VirtFdt *vf, int node, const char *prop);
 void virt_fdt_prop_u32(VirtFdt *vf, int node, const char *prop, uint32_t val);
 void virt_fdt_prop_u64(VirtFdt *vf, int node, const char *prop, uint64_t val);
 void virt_fdt_prop_cells(VirtFdt *vf, int node, const char *prop, const uint32_t *cells, unsigned n);
+/* interrupts-extended = <&intc(h) irq_a &intc(h) irq_b> for every hart h. */
+void virt_fdt_prop_hart_irqs(VirtFdt *vf, int node, unsigned irq_a, unsigned irq_b);
 void virt_fdt_prop_str(VirtFdt *vf, int node, const char *prop, const char *str);
 /* A string list, NULL-terminated: (const char *[]){"a", "b", NULL}. */
 void virt_fdt_prop_strlist(VirtFdt *vf, int node, const char *prop, const char *const *list);
