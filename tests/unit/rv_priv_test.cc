@@ -1,7 +1,8 @@
 // rv_priv_test.cc — the RISC-V privileged architecture in system mode:
 // Sv39/Sv48 page-table walks over every leaf permission combination, U/SUM,
 // MXR, fault types, A/D updates, superpages; trap entry with delegation,
-// xRET, and interrupt enabling/priority.  Expected outcomes are written from
+// xRET, and interrupt enabling/priority; and guest code run through the
+// interpreter with paging on (faults of accesses that cross a page).  Expected outcomes are written from
 // the privileged spec's rules (section "Virtual-Address Translation
 // Process" and "Machine Trap Delegation"), stated independently here.
 #include <gtest/gtest.h>
@@ -340,6 +341,65 @@ TEST(RvIrq, PriorityOrder) {
     rv_set_irq(c, RV_IRQ_MTI, 0);
     ASSERT_TRUE(rv_take_interrupt(c));
     EXPECT_EQ(c->p.mcause, (1ull << 63) | 9);
+}
+
+// ---- guest code with paging on ----------------------------------------------
+
+constexpr uint32_t kEbreak = 0x00100073;
+constexpr uint32_t kLdA1A0 = 0x00053583;   // ld a1, 0(a0)
+constexpr uint32_t kSdA1A0 = 0x00b53023;   // sd a1, 0(a0)
+constexpr uint64_t kCodeVa = 0x10000000;
+
+// A hart in S mode with Sv39 on and the interpreter as its tier.
+struct PagedHart : Hart {
+    PagedHart() {
+        cpu_set_tier(&cpu->cs, &interp_tier);
+        cpu->priv = RV_PRIV_S;
+        satp(8);
+    }
+    void put32(uint64_t pa, uint32_t v) { memcpy(as_ram_ptr(&as, pa, 4), &v, 4); }
+    void put16(uint64_t pa, uint16_t v) { memcpy(as_ram_ptr(&as, pa, 2), &v, 2); }
+    void sfence() { softmmu_flush(&cpu->cs); }
+    CpuExitReason run(uint64_t pc) {
+        cpu->cs.pc = pc;
+        return cpu_exec(&cpu->cs);
+    }
+    uint64_t &x(int n) { return cpu->cs.vals[n]; }
+};
+
+TEST(RvExec, MisalignedAccessFaultsAtTheStartOfTheBadPart) {
+    PagedHart h;
+    const uint64_t code = kRam + 0x10000, d1 = kRam + 0x11000, d2 = kRam + 0x12000;
+    h.map(kCodeVa, code, V | X | A, 0, 3);
+    h.map(0x20000000, d1, V | R | W | A | D, 0, 3);   // 0x20001000: unmapped
+    h.map(0x20002000, d1, V | R | W | A | D, 0, 3);
+    h.map(0x20003000, d2, V | R | A, 0, 3);           // read-only
+    h.put32(code, kLdA1A0);
+    h.put32(code + 4, kEbreak);
+    h.put32(code + 8, kSdA1A0);
+    h.put32(code + 12, kEbreak);
+    h.wr(d1 + 0xff8, 0x1111111111111111ull);
+
+    // a load crossing into an unmapped page: stval = that page's start,
+    // and the destination keeps its value
+    h.x(10) = 0x20000ffc;
+    h.x(11) = 0x5a5a;
+    ASSERT_EQ(h.run(kCodeVa), CPU_EXIT_EXCEPTION);
+    EXPECT_EQ(h.cpu->cs.exc_cause, 13u);
+    EXPECT_EQ(h.cpu->cs.exc_tval, 0x20001000u);
+    EXPECT_EQ(h.cpu->cs.pc, kCodeVa);
+    EXPECT_EQ(h.x(11), 0x5a5au);
+    // the first page faults first, with the address itself
+    h.x(10) = 0x1ffffffc;
+    ASSERT_EQ(h.run(kCodeVa), CPU_EXIT_EXCEPTION);
+    EXPECT_EQ(h.cpu->cs.exc_tval, 0x1ffffffcu);
+    // a store crossing into a read-only page writes nothing
+    h.x(10) = 0x20002ffc;
+    h.x(11) = 0x2222222222222222ull;
+    ASSERT_EQ(h.run(kCodeVa + 8), CPU_EXIT_EXCEPTION);
+    EXPECT_EQ(h.cpu->cs.exc_cause, 15u);
+    EXPECT_EQ(h.cpu->cs.exc_tval, 0x20003000u);
+    EXPECT_EQ(h.rd(d1 + 0xff8), 0x1111111111111111ull);
 }
 
 }  // namespace
