@@ -175,6 +175,24 @@ static inline uint32_t cpu_tb_flags(CpuState *cpu) {
     return f;
 }
 
+/* System mode: does the TB's code cross into a second virtual page?  Its
+ * key names only the first page's physical page. */
+static bool tb_crosses_page(const Tb *tb) {
+    uint64_t last = tb->pc + (tb->guest_size ? tb->guest_size - 1 : 0);
+    return tb->phys_explicit && ((last ^ tb->pc) & MEM_PAGE_MASK) != 0;
+}
+
+/* ... and is that second page still mapped to the physical page the TB
+ * was translated from?  (A block whose last instruction's second half
+ * could not be fetched covers that instruction too, and fails this until
+ * the page is mapped.) */
+static bool tb_second_page_current(CpuState *cpu, const Tb *tb) {
+    if (!tb_crosses_page(tb)) return true;
+    uint64_t pa;
+    if (cpu->arch->code_phys(cpu, tb->pc + tb->guest_size - 1, &pa) != 0) return false;
+    return (pa & MEM_PAGE_MASK) == tb->phys_page_last;
+}
+
 static Tb *tb_find(CpuState *cpu, uint64_t pc) {
     uint32_t flags = cpu_tb_flags(cpu);
     uint32_t h = tb_jmp_hash(pc);
@@ -192,11 +210,21 @@ static Tb *tb_find(CpuState *cpu, uint64_t pc) {
         if (cause) cpu_raise(cpu, cause, pc);
         phys_page = pa & MEM_PAGE_MASK;
         tb = tb_lookup_phys(cpu->tbs, pc, phys_page, flags);
+        if (tb && !tb_second_page_current(cpu, tb)) {
+            /* the page its last instruction straddles into is mapped
+             * elsewhere now, or not at all: drop it (with the other TBs
+             * of that physical page: rare) and translate afresh */
+            tb_invalidate_page(cpu->tbs, tb->phys_page_last);
+            tb = NULL;
+        }
     } else {
         tb = tb_lookup(cpu->tbs, pc, flags);
     }
     if (!tb) tb = tb_translate(cpu, pc, phys_page, flags);
-    cpu->tbs->jmp_cache[h] = tb;
+    /* the jump cache is flushed with the TLB, so what it holds was reached
+     * under the current mapping; a block that already fails the check
+     * (a fetch fault) stays out, so it is checked again next time */
+    if (!cpu->smmu || tb_second_page_current(cpu, tb)) cpu->tbs->jmp_cache[h] = tb;
     return tb;
 }
 
@@ -299,7 +327,9 @@ CpuExitReason cpu_exec(CpuState *cpu) {
         tb = NULL;
         if (e.kind == TB_EXIT_CHAIN) {
             Tb *next = tb_find(cpu, cpu->pc);
-            if (chain && !e.tb->invalid) tb_link(cpu->tbs, e.tb, e.slot, next);
+            /* a block crossing into another virtual page is only entered
+             * through tb_find, which checks that page's mapping */
+            if (chain && !e.tb->invalid && !tb_crosses_page(next)) tb_link(cpu->tbs, e.tb, e.slot, next);
             tb = next;
             continue;
         }

@@ -1,8 +1,9 @@
 // rv_priv_test.cc — the RISC-V privileged architecture in system mode:
 // Sv39/Sv48 page-table walks over every leaf permission combination, U/SUM,
 // MXR, fault types, A/D updates, superpages; trap entry with delegation,
-// xRET, and interrupt enabling/priority; and guest code run through the
-// interpreter with paging on (faults of accesses that cross a page).  Expected outcomes are written from
+// xRET, and interrupt enabling/priority; and guest code run
+// through the interpreter with paging on (faults of accesses and fetches
+// that cross a page, blocks that straddle into a remapped page).  Expected outcomes are written from
 // the privileged spec's rules (section "Virtual-Address Translation
 // Process" and "Machine Trap Delegation"), stated independently here.
 #include <gtest/gtest.h>
@@ -400,6 +401,46 @@ TEST(RvExec, MisalignedAccessFaultsAtTheStartOfTheBadPart) {
     EXPECT_EQ(h.cpu->cs.exc_cause, 15u);
     EXPECT_EQ(h.cpu->cs.exc_tval, 0x20003000u);
     EXPECT_EQ(h.rd(d1 + 0xff8), 0x1111111111111111ull);
+}
+
+TEST(RvExec, FetchFaultOnASecondHalfIsRetriedOnceThePageIsMapped) {
+    // "addi a0, zero, 0x55" in the last halfword of a page and the first
+    // of the next, then ebreak
+    PagedHart h;
+    const uint64_t p1 = kRam + 0x10000, p2 = kRam + 0x11000;
+    h.map(kCodeVa, p1, V | X | A, 0, 3);
+    h.put16(p1 + 0xffe, 0x0513);
+    h.put16(p2, 0x0550);
+    h.put32(p2 + 2, kEbreak);
+    ASSERT_EQ(h.run(kCodeVa + 0xffe), CPU_EXIT_EXCEPTION);
+    EXPECT_EQ(h.cpu->cs.exc_cause, 12u);
+    EXPECT_EQ(h.cpu->cs.pc, kCodeVa + 0xffe);
+    // the OS maps the page and retries: the fault is not remembered
+    h.map(kCodeVa + 0x1000, p2, V | X | A, 0, 3);
+    h.sfence();
+    h.x(10) = 0;
+    ASSERT_EQ(h.run(kCodeVa + 0xffe), CPU_EXIT_BREAK);
+    EXPECT_EQ(h.x(10), 0x55u);
+}
+
+TEST(RvExec, BlockStraddlingIntoARemappedPageIsRetranslated) {
+    PagedHart h;
+    const uint64_t p1 = kRam + 0x10000, p2 = kRam + 0x11000, p3 = kRam + 0x12000;
+    h.map(kCodeVa, p1, V | X | A, 0, 3);
+    uint64_t second = h.map(kCodeVa + 0x1000, p2, V | X | A, 0, 3);
+    h.put16(p1 + 0xffe, 0x0513);   // addi a0, zero, imm: imm in the high half
+    h.put16(p2, 0x0550);
+    h.put32(p2 + 2, kEbreak);
+    h.put16(p3, 0x0660);
+    h.put32(p3 + 2, kEbreak);
+    for (int round = 0; round < 4; round++) {
+        bool to_p3 = round & 1;
+        h.wr(second, (((to_p3 ? p3 : p2) >> 12) << 10) | V | X | A);
+        h.sfence();
+        h.x(10) = 0;
+        ASSERT_EQ(h.run(kCodeVa + 0xffe), CPU_EXIT_BREAK);
+        EXPECT_EQ(h.x(10), to_p3 ? 0x66u : 0x55u) << "round " << round;
+    }
 }
 
 }  // namespace
