@@ -1,7 +1,7 @@
 // rv_priv_test.cc — the RISC-V privileged architecture in system mode:
 // Sv39/Sv48 page-table walks over every leaf permission combination, U/SUM,
 // MXR, fault types, A/D updates, superpages; trap entry with delegation,
-// xRET, and interrupt enabling/priority; and guest code run
+// xRET, and interrupt enabling/priority; CSR fields; and guest code run
 // through the interpreter with paging on (faults of accesses and fetches
 // that cross a page, blocks that straddle into a remapped page).  Expected outcomes are written from
 // the privileged spec's rules (section "Virtual-Address Translation
@@ -342,6 +342,32 @@ TEST(RvIrq, PriorityOrder) {
     rv_set_irq(c, RV_IRQ_MTI, 0);
     ASSERT_TRUE(rv_take_interrupt(c));
     EXPECT_EQ(c->p.mcause, (1ull << 63) | 9);
+}
+
+// ---- trap values and CSR fields matched to QEMU 7.2 (tests/baremetal) -------
+
+TEST(RvTrap, EbreakWritesZeroTval) {
+    // the spec allows 0 or the pc; QEMU writes 0
+    Hart h;
+    RvCpu *c = h.cpu.get();
+    c->cs.pc = 0x80000124;
+    rv_take_exception(c, RV_EXC_BREAKPOINT, 0x80000124);
+    EXPECT_EQ(c->p.mcause, 3u);
+    EXPECT_EQ(c->p.mepc, 0x80000124u);
+    EXPECT_EQ(c->p.mtval, 0u);
+}
+
+TEST(RvCsr, SatpKeepsTheAsidAndIgnoresUnsupportedModes) {
+    Hart h;
+    RvCpu *c = h.cpu.get();
+    const uint32_t csrrw_satp = 0x18059073;
+    uint64_t v = (9ull << 60) | (0xffffull << 44) | 0xfffffffffffull;
+    rv_csr_access(c, 0x180, RV_CSR_RW, true, v, csrrw_satp);
+    EXPECT_EQ(rv_csr_access(c, 0x180, RV_CSR_RS, false, 0, 0), v);
+    for (uint64_t mode : {1ull, 7ull, 10ull, 15ull}) {
+        rv_csr_access(c, 0x180, RV_CSR_RW, true, (mode << 60) | 0x1234, csrrw_satp);
+        EXPECT_EQ(rv_csr_access(c, 0x180, RV_CSR_RS, false, 0, 0), v) << "mode " << mode;
+    }
 }
 
 // ---- guest code with paging on ----------------------------------------------
