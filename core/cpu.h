@@ -45,7 +45,8 @@ typedef struct CpuArchOps {
     const IrEnv *ir_env;
     /* Decode guest code at pc into b (already reset).  Must stop at a page
      * boundary and end the block with a terminator; a fetch fault or an
-     * illegal encoding becomes an IR_exit with the exception. */
+     * illegal encoding becomes an IR_exit with the exception.  In system
+     * mode an instruction straddling two pages must be alone in its block. */
     void (*translate)(CpuState *cpu, uint64_t pc, uint32_t max_insns, IrBlock *b);
     /* -d cpu: the register state, one line per register group. */
     void (*dump_state)(CpuState *cpu, FILE *out);
@@ -111,6 +112,7 @@ struct CpuState {
     size_t jit_code_size;           /* hot tier code buffer bytes (0: default) */
     bool perf_map;                  /* name JIT code in /tmp/perf-PID.map for perf */
     bool jit_wx;                    /* never map JIT code writable and executable at once */
+    bool jit_baseline_x86;          /* native code without ISA extensions (BMI2) even if the host has them (tests) */
     uint32_t exit_reason;           /* IR_EXIT_* of the last IR exit taken by native code */
 
     /* exception state, valid after CPU_EXIT_EXCEPTION */

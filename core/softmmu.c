@@ -21,7 +21,56 @@ void softmmu_flush(CpuState *cpu) {
             e->tag_read = e->tag_write = e->tag_code = TLB_INVALID;
         }
     memset(cpu->tbs->jmp_cache, 0, sizeof cpu->tbs->jmp_cache);
+    m->large_addr = m->large_mask = 0;
     m->flushes++;
+}
+
+void softmmu_note_large_page(SoftMmu *m, uint64_t vaddr, unsigned bits) {
+    uint64_t mask = ~((1ull << bits) - 1);
+    if (m->large_mask == 0) {
+        m->large_addr = vaddr & mask;
+        m->large_mask = mask;
+        return;
+    }
+    /* widen the region until it holds both */
+    mask &= m->large_mask;
+    while ((vaddr & mask) != (m->large_addr & mask)) mask <<= 1;
+    m->large_mask = mask;
+    m->large_addr &= mask;
+}
+
+void softmmu_flush_page(CpuState *cpu, uint64_t vaddr) {
+    SoftMmu *m = cpu->smmu;
+    uint64_t vpage = vaddr & TLB_PAGE_MASK;
+    if (m->large_mask && (vaddr & m->large_mask) == m->large_addr) {
+        softmmu_flush(cpu);
+        return;
+    }
+    uint32_t i = tlb_index(vaddr);
+    for (unsigned idx = 0; idx < TLB_MMU_IDX_MAX; idx++) {
+        TlbEntry *e = &m->tlb[idx][i];
+        if ((e->tag_read != TLB_INVALID && (e->tag_read & TLB_PAGE_MASK) == vpage) ||
+            (e->tag_write != TLB_INVALID && (e->tag_write & TLB_PAGE_MASK) == vpage) ||
+            (e->tag_code != TLB_INVALID && (e->tag_code & TLB_PAGE_MASK) == vpage))
+            e->tag_read = e->tag_write = e->tag_code = TLB_INVALID;
+    }
+    /* Jump-cache entries of blocks starting on the page (every pc there
+     * hashes into the 2048 slots tb_jmp_hash gives its page) and of the
+     * block whose one instruction straddles into it from the page before. */
+    Tb **jc = cpu->tbs->jmp_cache;
+    for (uint32_t k = 0; k < MEM_PAGE_SIZE; k += 2) {
+        uint32_t h = tb_jmp_hash(vpage + k);
+        Tb *tb = jc[h];
+        if (tb && (tb->pc & TLB_PAGE_MASK) == vpage) jc[h] = NULL;
+    }
+    {
+        /* system-mode translators give a straddling instruction its own
+         * block, which therefore starts 2 bytes before the page */
+        uint32_t h = tb_jmp_hash(vpage - 2);
+        Tb *tb = jc[h];
+        if (tb && tb->pc == vpage - 2 && tb->guest_size > 2) jc[h] = NULL;
+    }
+    m->page_flushes++;
 }
 
 void softmmu_code_page_changed(void *opaque, uint64_t phys_page, bool has_code) {

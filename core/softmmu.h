@@ -70,7 +70,11 @@ typedef struct SoftMmu {
                      uint32_t *prot);
     /* Exception causes for accesses the physical address space refuses. */
     uint32_t access_fault_cause[3];
-    uint64_t fills, flushes;
+    /* The virtual range that superpage translations in the TLB may cover
+     * (one aligned region grown to include each of them): a page flush
+     * that lands inside it must flush everything.  large_mask 0: none. */
+    uint64_t large_addr, large_mask;
+    uint64_t fills, flushes, page_flushes;
 } SoftMmu;
 
 static inline uint32_t tlb_index(uint64_t vaddr) { return (uint32_t)(vaddr >> TLB_PAGE_BITS) & (TLB_ENTRIES - 1); }
@@ -79,6 +83,13 @@ void softmmu_init(SoftMmu *m, AddressSpace *as);
 /* Drop every translation (sfence.vma, satp writes, permission-mode changes)
  * and the CPU's virtual-pc jump cache with it. */
 void softmmu_flush(CpuState *cpu);
+/* sfence.vma with an address: drop the translations of vaddr's page (all
+ * of them if a cached superpage may cover it) and the jump-cache entries
+ * of blocks on that page. */
+void softmmu_flush_page(CpuState *cpu, uint64_t vaddr);
+/* The frontend's fill reports a translation through a superpage of
+ * 2^bits bytes at vaddr, so page flushes there stay correct. */
+void softmmu_note_large_page(SoftMmu *m, uint64_t vaddr, unsigned bits);
 /* The TB cache's page_code_changed hook (opaque = the CpuState). */
 void softmmu_code_page_changed(void *cpu, uint64_t phys_page, bool has_code);
 

@@ -27,5 +27,6 @@ void stats_print(const Stats *s, uint64_t insns, FILE *out) {
                 s->promote_ns / 1e3 / (double)s->tbs_promoted);
         fprintf(out, "  native code bytes           %" PRIu64 "\n", s->native_code_bytes);
         fprintf(out, "  native chain patches        %" PRIu64 "\n", s->chain_patches);
+        fprintf(out, "  native one-block loops      %" PRIu64 "\n", s->native_loops);
     }
 }

@@ -21,6 +21,7 @@ typedef struct Stats {
     uint64_t promote_ns;            /* time spent generating hot-tier code */
     uint64_t native_code_bytes;
     uint64_t chain_patches;         /* native direct jumps patched */
+    uint64_t native_loops;          /* self-looping TBs compiled with registers carried round the loop */
 } Stats;
 
 void stats_print(const Stats *s, uint64_t insns_executed, FILE *out);

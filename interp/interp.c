@@ -167,6 +167,7 @@ static TbExit interp_exec(CpuState *cpu, Tb *tb, bool chain, InterpOp *resolve, 
     static const void *const handlers_ri[IR_NUM_OPS] = {
         [IR_add] = &&L_add_ri, [IR_sub] = &&L_sub_ri, [IR_and] = &&L_and_ri, [IR_or] = &&L_or_ri,
         [IR_xor] = &&L_xor_ri, [IR_shl] = &&L_shl_ri, [IR_shr] = &&L_shr_ri, [IR_sar] = &&L_sar_ri,
+        [IR_rotr] = &&L_rotr_ri, [IR_rotrw] = &&L_rotrw_ri,
         [IR_mul] = &&L_mul_ri, [IR_addw] = &&L_addw_ri, [IR_subw] = &&L_subw_ri, [IR_shlw] = &&L_shlw_ri,
         [IR_shrw] = &&L_shrw_ri, [IR_sarw] = &&L_sarw_ri, [IR_seteq] = &&L_seteq_ri,
         [IR_setne] = &&L_setne_ri, [IR_setlt] = &&L_setlt_ri, [IR_setltu] = &&L_setltu_ri,
@@ -231,6 +232,7 @@ L_movi: V[op->d] = (uint64_t)op->imm; NEXT();
     BIN2(shl, a << (b & 63))
     BIN2(shr, a >> (b & 63))
     BIN2(sar, (uint64_t)((int64_t)a >> (b & 63)))
+    BIN2(rotr, ir_sem_rotr(a, b))
     BIN2(mul, a * b)
     BINR(mulh, ir_sem_mulh(a, b))
     BINR(mulhu, ir_sem_mulhu(a, b))
@@ -244,6 +246,7 @@ L_movi: V[op->d] = (uint64_t)op->imm; NEXT();
     BIN2(shlw, ir_sem_sext32((uint32_t)a << (b & 31)))
     BIN2(shrw, ir_sem_sext32((uint32_t)a >> (b & 31)))
     BIN2(sarw, ir_sem_sext32((uint32_t)((int32_t)a >> (b & 31))))
+    BIN2(rotrw, ir_sem_rotrw(a, b))
     BINR(mulw, ir_sem_sext32(a * b))
     BINR(divw, ir_sem_divw(a, b))
     BINR(divuw, ir_sem_divuw(a, b))

@@ -174,6 +174,7 @@ bool ir_verify(const IrBlock *b, char *err, size_t err_len);
 /* Passes (ir_passes.c).  ir_optimize runs them all in a fixed order. */
 void ir_pass_fold_constants(IrBlock *b);   /* constant folding + propagation */
 void ir_pass_copy_propagate(IrBlock *b);
+void ir_pass_rotates(IrBlock *b);          /* shift-shift-or idioms to rotr / rotrw */
 void ir_pass_dead_code(IrBlock *b);         /* dead temps and dead global stores */
 void ir_pass_legalize_imm(IrBlock *b);      /* at most src[1] is an immediate */
 void ir_optimize(IrBlock *b);

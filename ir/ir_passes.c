@@ -6,6 +6,7 @@
  *                   immediates, trivial identities (x+0, x*1, x&-1, ...)
  *   copy_propagate  reads of a copied temp go to its source while the
  *                   source is unchanged
+ *   rotates         (x >> n) | (x << (w - n)) becomes a rotate of x
  *   dead_code       unused pure results, and redundant guest-register
  *                   stores: a global write overwritten before anything can
  *                   observe it (a read, a raising op, a helper that reads
@@ -33,6 +34,7 @@ bool ir_eval_pure(IrOp op, uint64_t a, uint64_t b, uint64_t *out) {
     case IR_shl: r = a << (b & 63); break;
     case IR_shr: r = a >> (b & 63); break;
     case IR_sar: r = (uint64_t)((int64_t)a >> (b & 63)); break;
+    case IR_rotr: r = ir_sem_rotr(a, b); break;
     case IR_mul: r = a * b; break;
     case IR_mulh: r = ir_sem_mulh(a, b); break;
     case IR_mulhu: r = ir_sem_mulhu(a, b); break;
@@ -46,6 +48,7 @@ bool ir_eval_pure(IrOp op, uint64_t a, uint64_t b, uint64_t *out) {
     case IR_shlw: r = ir_sem_sext32((uint32_t)a << (b & 31)); break;
     case IR_shrw: r = ir_sem_sext32((uint32_t)a >> (b & 31)); break;
     case IR_sarw: r = ir_sem_sext32((uint32_t)((int32_t)a >> (b & 31))); break;
+    case IR_rotrw: r = ir_sem_rotrw(a, b); break;
     case IR_mulw: r = ir_sem_sext32(a * b); break;
     case IR_divw: r = ir_sem_divw(a, b); break;
     case IR_divuw: r = ir_sem_divuw(a, b); break;
@@ -101,6 +104,9 @@ static void simplify_identity(IrInsn *in, uint64_t c) {
     case IR_shl: case IR_shr: case IR_sar:
         if (c == 0) set_mov(in, in->src[0]);
         break;
+    case IR_rotr:
+        if ((c & 63) == 0) set_mov(in, in->src[0]);
+        break;
     case IR_and:
         if (c == ~(uint64_t)0) set_mov(in, in->src[0]);
         else if (c == 0) set_movi(in, 0);
@@ -109,7 +115,7 @@ static void simplify_identity(IrInsn *in, uint64_t c) {
         if (c == 1) set_mov(in, in->src[0]);
         else if (c == 0) set_movi(in, 0);
         break;
-    case IR_addw: case IR_subw: case IR_shlw: case IR_shrw: case IR_sarw:
+    case IR_addw: case IR_subw: case IR_shlw: case IR_shrw: case IR_sarw: case IR_rotrw:
         if ((in->op == IR_addw || in->op == IR_subw ? c : (c & 31)) == 0) {
             in->op = IR_sext32; /* x op 0 on 32 bits: just the sign extension */
             in->src[1] = in->src[2] = IR_VAL_NONE;
@@ -164,6 +170,19 @@ void ir_pass_fold_constants(IrBlock *b) {
                     in->imm = (int64_t)c;
                 }
                 if (kb) simplify_identity(in, c);
+            }
+        }
+        if ((info->flags & IR_F_BRANCH) && info->n_in == 2 && in->src[1] != IR_VAL_IMM) {
+            /* compare with a constant (bnez, beqz: x0): the branch's immediate;
+             * breq and brne are symmetric, a constant first operand moves second */
+            if (known[in->src[0]] && !known[in->src[1]] && (in->op == IR_breq || in->op == IR_brne)) {
+                IrVal t = in->src[0];
+                in->src[0] = in->src[1];
+                in->src[1] = t;
+            }
+            if (known[in->src[1]]) {
+                in->imm = (int64_t)val[in->src[1]];
+                in->src[1] = IR_VAL_IMM;
             }
         }
         if (info->n_out && in->dst != IR_VAL_NONE) {
@@ -222,6 +241,75 @@ void ir_pass_copy_propagate(IrBlock *b) {
     free(copy_of);
     free(copy_ver);
     free(version);
+}
+
+/* An or (xor, add: the bits do not overlap) of x >> n and x << (w - n),
+ * both shifts by constants and of the same version of x, is a rotate right
+ * of x by n.  A compiler for a target without rotates (RV64GC) writes every
+ * rotate so; the shifts stay for dead_code to remove if nothing else reads
+ * them.  The 32-bit forms (shrw, shlw) give rotrw, the 64-bit ones rotr. */
+static bool shift_by_imm(const IrInsn *s, IrOp op, uint32_t width, uint32_t *n) {
+    if (s->op != op || s->src[1] != IR_VAL_IMM) return false;
+    *n = (uint32_t)s->imm & (width - 1);
+    return *n != 0;
+}
+
+void ir_pass_rotates(IrBlock *b) {
+    bool any = false; /* most blocks have no left shift at all */
+    for (uint32_t i = 0; i < b->n_insns && !any; i++) any = b->insns[i].op == IR_shl || b->insns[i].op == IR_shlw;
+    if (!any) return;
+    uint32_t nv = n_values(b);
+    const uint32_t ng = b->env->n_globals;
+    const uint32_t none = UINT32_MAX;
+    uint32_t *def_at = malloc(nv * sizeof(uint32_t));   /* insn that gave v its current value */
+    uint32_t *version = calloc(nv, sizeof(uint32_t));
+    uint32_t *read_ver = malloc((b->n_insns + 1) * sizeof(uint32_t)); /* per insn: version of src[0] it read */
+    if (!def_at || !version || !read_ver) abort();
+    for (uint32_t v = 0; v < nv; v++) def_at[v] = none;
+    for (uint32_t i = 0; i < b->n_insns; i++) {
+        IrInsn *in = &b->insns[i];
+        const IrOpInfo *info = &ir_op_info[in->op];
+        if (in->op == IR_label) {
+            for (uint32_t v = 0; v < nv; v++) def_at[v] = none;
+            continue;
+        }
+        if (in->op == IR_call && (in->cflags & IR_H_WG)) {
+            for (uint32_t g = 0; g < ng; g++) {
+                version[g]++;
+                def_at[g] = none;
+            }
+        }
+        IrVal s0 = in->src[0], s1 = in->src[1];
+        if (info->n_in >= 1 && s0 != IR_VAL_NONE && s0 != IR_VAL_IMM) read_ver[i] = version[s0];
+        if ((in->op == IR_or || in->op == IR_xor || in->op == IR_add) && s1 != IR_VAL_IMM && s0 != s1 &&
+            def_at[s0] != none && def_at[s1] != none) {
+            const IrInsn *x = &b->insns[def_at[s0]], *y = &b->insns[def_at[s1]];
+            if (x->op == IR_shlw || x->op == IR_shl) { /* x is the right shift */
+                const IrInsn *t = x;
+                x = y;
+                y = t;
+            }
+            bool w32 = x->op == IR_shrw;
+            uint32_t width = w32 ? 32 : 64, n, m;
+            IrVal a = x->src[0];
+            if (shift_by_imm(x, w32 ? IR_shrw : IR_shr, width, &n) && shift_by_imm(y, w32 ? IR_shlw : IR_shl, width, &m) &&
+                n + m == width && y->src[0] == a && a != IR_VAL_IMM &&
+                read_ver[x - b->insns] == version[a] && read_ver[y - b->insns] == version[a]) {
+                in->op = w32 ? IR_rotrw : IR_rotr;
+                in->src[0] = a;
+                in->src[1] = IR_VAL_IMM;
+                in->imm = n;
+                read_ver[i] = version[a];
+            }
+        }
+        if (info->n_out && in->dst != IR_VAL_NONE) {
+            version[in->dst]++;
+            def_at[in->dst] = i;
+        }
+    }
+    free(def_at);
+    free(version);
+    free(read_ver);
 }
 
 /* Does this insn let the guest state be observed (so pending global writes
@@ -307,6 +395,7 @@ void ir_optimize(IrBlock *b) {
     ir_pass_fold_constants(b);
     ir_pass_copy_propagate(b);
     ir_pass_fold_constants(b);
+    ir_pass_rotates(b);
     ir_pass_dead_code(b);
     ir_pass_legalize_imm(b);
 }

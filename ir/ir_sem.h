@@ -13,6 +13,17 @@
 
 static inline uint64_t ir_sem_sext32(uint64_t x) { return (uint64_t)(int64_t)(int32_t)(uint32_t)x; }
 
+/* Rotate right by b modulo the width; rotrw sign-extends its 32-bit result. */
+static inline uint64_t ir_sem_rotr(uint64_t a, uint64_t b) {
+    unsigned n = (unsigned)(b & 63);
+    return n ? a >> n | a << (64 - n) : a;
+}
+static inline uint64_t ir_sem_rotrw(uint64_t a, uint64_t b) {
+    uint32_t x = (uint32_t)a;
+    unsigned n = (unsigned)(b & 31);
+    return ir_sem_sext32(n ? x >> n | x << (32 - n) : x);
+}
+
 static inline uint64_t ir_sem_mulh(uint64_t a, uint64_t b) {
     return (uint64_t)(((__int128)(int64_t)a * (__int128)(int64_t)b) >> 64);
 }

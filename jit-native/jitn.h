@@ -3,7 +3,8 @@
  * A TB that the interpreter ran `promote_threshold` times is compiled from
  * its optimized IR to x86-64 in a per-CPU code buffer.  Guest registers
  * are cached in host registers within a block (written back before
- * anything can observe them: raising ops, helpers, branches, exits), direct
+ * anything can observe them: raising ops, helpers, branches, exits; a
+ * block that loops to itself keeps some round the loop), direct
  * exits are patched into jumps to the successor's native code, indirect
  * exits probe the jump cache inline.  See jitn.c for the calling
  * convention and the exit protocol.

@@ -32,7 +32,7 @@ typedef enum X86Cond {
 
 /* "op r/m, reg" ALU opcodes; the /digit for the immediate forms is op >> 3. */
 typedef enum X86Alu { X86_ADD = 0x01, X86_OR = 0x09, X86_AND = 0x21, X86_SUB = 0x29, X86_XOR = 0x31, X86_CMP = 0x39 } X86Alu;
-typedef enum X86Shift { X86_SHL = 4, X86_SHR = 5, X86_SAR = 7 } X86Shift;
+typedef enum X86Shift { X86_ROR = 1, X86_SHL = 4, X86_SHR = 5, X86_SAR = 7 } X86Shift;
 
 /* Load forms: opcode bytes after the optional REX.W. */
 typedef enum X86Load {
@@ -208,11 +208,15 @@ static inline void x86_store(X86Buf *b, int size, int src, int base, int index, 
     x86_modrm_mem(b, src, base, index, disp);
 }
 
-static inline void x86_lea(X86Buf *b, int dst, int base, int32_t disp) {
-    x86_rex(b, true, dst, -1, base, false);
+/* dst = base + index + disp (index may be X86_NOREG; w: 64-bit, else the
+ * low 32 bits, zero-extended) */
+static inline void x86_lea_w(X86Buf *b, bool w, int dst, int base, int index, int32_t disp) {
+    x86_rex(b, w, dst, index, base, false);
     x86_byte(b, 0x8d);
-    x86_modrm_mem(b, dst, base, X86_NOREG, disp);
+    x86_modrm_mem(b, dst, base, index, disp);
 }
+
+static inline void x86_lea(X86Buf *b, int dst, int base, int32_t disp) { x86_lea_w(b, true, dst, base, X86_NOREG, disp); }
 
 static inline void x86_shift_ri(X86Buf *b, X86Shift op, bool w, int dst, uint8_t n) {
     x86_rex(b, w, 0, -1, dst, false);
@@ -226,6 +230,16 @@ static inline void x86_shift_cl(X86Buf *b, X86Shift op, bool w, int dst) {
     x86_rex(b, w, 0, -1, dst, false);
     x86_byte(b, 0xd3);
     x86_modrm_rr(b, op, dst);
+}
+
+/* rorx dst, src, n (BMI2): dst = src rotated right by n, flags untouched */
+static inline void x86_rorx(X86Buf *b, bool w, int dst, int src, uint8_t n) {
+    x86_byte(b, 0xc4); /* three-byte VEX: map 0F3A, prefix F2, vvvv unused */
+    x86_byte(b, (uint8_t)(((dst & 8) ? 0 : 0x80) | 0x40 | ((src & 8) ? 0 : 0x20) | 0x03));
+    x86_byte(b, (uint8_t)((w ? 0x80 : 0) | 0x78 | 0x03));
+    x86_byte(b, 0xf0);
+    x86_modrm_rr(b, dst, src);
+    x86_byte(b, n);
 }
 
 /* dst = dst * src (signed, low half) */
@@ -348,9 +362,12 @@ static inline void x86_sse_sd(X86Buf *b, int op, int dst, int src) {
     x86_modrm_rr(b, dst, src);
 }
 
-/* Pad with single-byte nops until offset % align == rem. */
-static inline void x86_align(X86Buf *b, size_t align, size_t rem) {
-    while (!b->overflow && x86_offset(b) % align != rem) x86_byte(b, 0x90);
+/* Redundant DS prefixes (a branch hint, ignored on direct jumps) until the
+ * rel32 of the jump that follows, after its opcode_len opcode bytes, lands
+ * 4-aligned so it can be patched atomically: padding that, unlike a nop,
+ * is no extra instruction to execute. */
+static inline void x86_pad_rel32(X86Buf *b, size_t opcode_len) {
+    for (int i = 0; i < 3 && (x86_offset(b) + opcode_len) % 4; i++) x86_byte(b, 0x3e);
 }
 
 #endif

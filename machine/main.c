@@ -5,8 +5,11 @@
  *   vplat --help | --version
  *
  * Options follow QEMU's spelling where the concept is the same (-L, -d, -D,
- * -strace, -singlestep) plus vplat's own (--jit, --stats, --max-insns,
- * --verify-ir).  Bad values get a clear message and exit status 2.
+ * -strace, -singlestep, -device) plus vplat's own (--jit, --stats,
+ * --max-insns, --verify-ir).  Bad values get a clear message and exit
+ * status 2; -device specs are checked against the PCI type registry here
+ * (name, properties, value types), the rest (slots) when the board
+ * creates the devices, which also exits with 2.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -21,6 +24,7 @@
 #include "jit-native/jitn.h"
 #include "machine/linux_user/lu.h"
 #include "machine/virt/virt_board.h"
+#include "pcidev/pci.h"
 
 #define VPLAT_VERSION "0.1.0"
 
@@ -77,6 +81,9 @@ static void usage(FILE *out) {
             "  -kernel FILE      kernel Image (raw or ELF), next 2 MiB boundary after the firmware\n"
             "  -initrd FILE      initramfs;  -append STRING  kernel command line\n"
             "  -nographic        the UART is on stdio (always); C-a x exits, C-a h helps\n"
+            "  -device NAME[,prop=value...][,addr=SLOT]\n"
+            "                    a PCI device on the PCIe host (pcidev/); -device help lists\n"
+            "                    the types, -device NAME,help their properties\n"
             "  -d, -D, -singlestep, --stats, --max-insns, --verify-ir, --jit: as above\n");
 }
 
@@ -196,11 +203,33 @@ static bool parse_mem_size(const char *s, uint64_t *out) {
     return true;
 }
 
+/* -device help, -device NAME,help (or ?): print and return true. */
+static bool device_help(const char *spec, int *status) {
+    if (!strcmp(spec, "help") || !strcmp(spec, "?")) {
+        pci_print_types(stdout);
+        *status = 0;
+        return true;
+    }
+    const char *comma = strchr(spec, ',');
+    if (!comma || (strcmp(comma, ",help") && strcmp(comma, ",?"))) return false;
+    char name[128];
+    snprintf(name, sizeof name, "%.*s", (int)(comma - spec), spec);
+    if (pci_print_type_help(stdout, name)) {
+        *status = 0;
+    } else {
+        fprintf(stderr, "vplat: -device %s: unknown PCI device '%s' (-device help lists them)\n", spec, name);
+        *status = 2;
+    }
+    return true;
+}
+
 static int cmd_system(int argc, char **argv) {
     VirtOptions o = {0};
+    const char *devices[argc > 0 ? argc : 1];
+    o.devices = devices;
     o.ram_size = 128ull << 20;   /* QEMU's default for virt */
     const char *log_file = NULL;
-    bool have_machine = false, threshold_set = false;
+    bool have_machine = false;
     o.jit_threshold = JITN_DEFAULT_THRESHOLD;
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
@@ -239,6 +268,16 @@ static int cmd_system(int argc, char **argv) {
             else if (q[1] == 'k') o.kernel = argv[i];
             else if (q[1] == 'i') o.initrd = argv[i];
             else o.append = argv[i];
+        } else if (!strcmp(q, "-device")) {
+            if (++i >= argc) return die_usage("%s needs a device (-device help lists them)", a);
+            int status;
+            if (device_help(argv[i], &status)) return status;
+            char err[256];
+            if (!pci_device_check_spec(argv[i], err, sizeof err)) {
+                fprintf(stderr, "vplat: -device %s: %s\n", argv[i], err);
+                return 2;
+            }
+            devices[o.n_devices++] = argv[i];
         } else if (!strcmp(q, "-nographic")) {
             /* the UART is always on stdio */
         } else if (!strcmp(q, "-smp")) {
@@ -254,11 +293,6 @@ static int cmd_system(int argc, char **argv) {
                 fprintf(stderr, "vplat: --jit=%s: %s; use --jit=none\n", mode, c->missing);
                 return 2;
             }
-            if (c->hot) {
-                fprintf(stderr, "vplat: --jit=%s: the native backend does not run system mode yet "
-                                "(its softmmu fast path is the next step); use --jit=none\n", mode);
-                return 2;
-            }
             o.hot_tier = c->hot;
         } else if (!strncmp(a, "--jit-threshold", 15) || !strncmp(a, "--jit-code-size", 15)) {
             const char *num = a[15] == '=' ? a + 16 : a[15] == 0 && i + 1 < argc ? argv[++i] : NULL;
@@ -267,7 +301,6 @@ static int cmd_system(int argc, char **argv) {
             if (!parse_u64(num, &v)) return die_usage("not a number: '%s'", num);
             if (a[6] == 't') {
                 o.jit_threshold = v;
-                threshold_set = true;
             } else {
                 if (v < 65536 || v > ((uint64_t)1 << 31)) return die_usage("--jit-code-size must be 64K..2G, not '%s'", num);
                 o.jit_code_size = (size_t)v;
@@ -297,7 +330,6 @@ static int cmd_system(int argc, char **argv) {
             return die_usage("unknown system-mode option '%s'", a);
         }
     }
-    (void)threshold_set;
     if (!have_machine) return die_usage("%s", "no machine given: use -M virt");
     if (log_file) {
         o.log = fopen(log_file, "w");

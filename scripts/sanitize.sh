@@ -33,6 +33,7 @@ for c in "${configs[@]}"; do
     start=$(date +%s)
     bazel --output_base="$base_dir/$c" test --config="$c" --symlink_prefix=/ \
         --test_env=ASAN_OPTIONS="$asan_opts" --test_env=UBSAN_OPTIONS="$ubsan_opts" \
+        --test_env=VPLAT_GUEST_DIR="${VPLAT_GUEST_DIR:-$PWD/out/guest}" \
         -- //tests/... -//tests/fuzz:fuzz_test 2>&1 | tee "$log"
     rc=${PIPESTATUS[0]}
     passed=$(grep -cE '^//[^ ]+ +(\(cached\) )?PASSED' "$log")

@@ -73,7 +73,7 @@ enum { RV_MMU_U = 0, RV_MMU_S = 1, RV_MMU_S_SUM = 2, RV_MMU_M = 3 };
 
 /* Frontend-defined loop exits (IR_EXIT_ARCH, cause field): instructions
  * the system-mode machine loop carries out (rv_system.c). */
-enum { RV_ARCH_MRET = 1, RV_ARCH_SRET = 2, RV_ARCH_WFI = 3, RV_ARCH_SFENCE_VMA = 4 };
+enum { RV_ARCH_MRET = 1, RV_ARCH_SRET = 2, RV_ARCH_WFI = 3 };
 
 /* Supervisor and machine state (system mode; user mode leaves it zero and
  * runs in U with `system` false). */
@@ -124,8 +124,11 @@ bool rv_take_interrupt(RvCpu *cpu);
 bool rv_interrupt_pending(const RvCpu *cpu);
 /* Any interrupt pending in mip & mie, enabled or not (ends WFI). */
 bool rv_wfi_wakeup(const RvCpu *cpu);
-/* Carry out an IR_EXIT_ARCH instruction (mret, sret, wfi, sfence.vma). */
+/* Carry out an IR_EXIT_ARCH instruction (mret, sret, wfi). */
 void rv_arch_exit(RvCpu *cpu, uint32_t what);
+/* sfence.vma from the translated instruction: raises illegal instruction
+ * in U mode or with TVM in S mode; flushes one page or everything. */
+void rv_sfence_vma(RvCpu *cpu, uint64_t vaddr, bool has_vaddr, uint32_t raw);
 /* IrqLine handler for the interrupt lines (n = RV_IRQ_*). */
 void rv_set_irq(void *rv_cpu, int irq, int level);
 /* Full CSR access for system mode; raises illegal instruction. */

@@ -110,6 +110,14 @@ static uint64_t h_csr(void *cpu, uint64_t val, uint64_t b, uint64_t c_, uint64_t
     return old;
 }
 
+/* ---- sfence.vma (system mode) ------------------------------------------------ */
+
+static uint64_t h_sfence_vma(void *cpu, uint64_t vaddr, uint64_t asid, uint64_t c_, uint64_t imm) {
+    rv_sfence_vma(cpu, vaddr, (imm & 1) != 0, (uint32_t)(imm >> 32));
+    (void)asid; /* no ASIDs: every address space is flushed alike */
+    return 0;
+}
+
 /* ---- A extension ---------------------------------------------------------- */
 
 static void *amo_addr(RvCpu *c, uint64_t addr, unsigned size, bool store) {

@@ -92,6 +92,7 @@ uint32_t rv_mmu_fill(CpuState *cs, uint64_t va, MmuAccess access, int idx, uint6
         }
         if (!(pte & PTE_D)) p &= ~(uint32_t)MMU_PROT_W;
         uint64_t page_off_mask = (1ull << (12 + 9 * level)) - 1;
+        if (level > 0) softmmu_note_large_page(&c->smmu, va, 12 + 9 * (unsigned)level);
         *pa = ((ppn << 12) & ~page_off_mask) | (va & page_off_mask);
         *prot = p;
         return 0;

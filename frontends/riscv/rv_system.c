@@ -11,9 +11,11 @@
  * its block with a return to the loop, so new flags take effect at once and
  * an interrupt that the write unmasked is taken before the next instruction.
  */
+#include <inttypes.h>
 #include <string.h>
 
 #include "core/exec.h"
+#include "core/log.h"
 #include "frontends/riscv/rv_cpu.h"
 
 enum {
@@ -108,6 +110,11 @@ void rv_set_irq(void *opaque, int irq, int level) {
 static void trap(RvCpu *c, uint64_t cause, bool interrupt, uint64_t tval) {
     uint64_t epc = c->cs.pc;
     uint64_t deleg = interrupt ? c->p.mideleg : c->p.medeleg;
+    if (c->cs.log_mask & LOG_INT) {
+        /* qemu-system-riscv64 -d int's line */
+        fprintf(c->cs.log, "riscv_cpu_do_interrupt: hart:0, async:%d, cause:%016" PRIx64 ", epc:0x%016" PRIx64
+                ", tval:0x%016" PRIx64 ", priv:%u\n", interrupt, cause, epc, tval, c->priv);
+    }
     c->res_addr = ~(uint64_t)0;
     c->wfi = false;
     if (c->priv <= RV_PRIV_S && cause < 64 && ((deleg >> cause) & 1)) {
@@ -181,10 +188,17 @@ static void mxr_sum_changed(RvCpu *c, uint64_t old) {
     if ((old ^ c->p.mstatus) & RV_MSTATUS_MXR) softmmu_flush(&c->cs);
 }
 
+void rv_sfence_vma(RvCpu *c, uint64_t vaddr, bool has_vaddr, uint32_t raw) {
+    if (c->priv == RV_PRIV_U || (c->priv == RV_PRIV_S && (c->p.mstatus & RV_MSTATUS_TVM)))
+        cpu_raise(&c->cs, RV_EXC_ILLEGAL_INSN, raw);
+    if (has_vaddr) softmmu_flush_page(&c->cs, vaddr);
+    else softmmu_flush(&c->cs);
+}
+
 void rv_arch_exit(RvCpu *c, uint32_t what) {
     /* the instruction's raw bits for a trap: all four are 32-bit encodings */
-    static const uint32_t raw_of[] = {0, 0x30200073, 0x10200073, 0x10500073, 0x12000073};
-    uint32_t raw = what < 5 ? raw_of[what] : 0;
+    static const uint32_t raw_of[] = {0, 0x30200073, 0x10200073, 0x10500073};
+    uint32_t raw = what < 4 ? raw_of[what] : 0;
     switch (what) {
     case RV_ARCH_MRET: {
         if (c->priv != RV_PRIV_M) return illegal(c, raw);
@@ -216,11 +230,6 @@ void rv_arch_exit(RvCpu *c, uint32_t what) {
         if (c->priv == RV_PRIV_U || (c->priv == RV_PRIV_S && (c->p.mstatus & RV_MSTATUS_TW))) return illegal(c, raw);
         c->cs.pc += 4;
         if (!rv_wfi_wakeup(c)) c->wfi = true;
-        break;
-    case RV_ARCH_SFENCE_VMA:
-        if (c->priv == RV_PRIV_U || (c->priv == RV_PRIV_S && (c->p.mstatus & RV_MSTATUS_TVM))) return illegal(c, raw);
-        softmmu_flush(&c->cs);
-        c->cs.pc += 4;
         break;
     default:
         illegal(c, 0);
@@ -313,7 +322,10 @@ uint64_t rv_csr_access(RvCpu *c, uint32_t csr, uint32_t kind, bool write, uint64
         break;
     }
     if (!write) return old;
-    uint64_t nv = kind == RV_CSR_RW ? val : kind == RV_CSR_RS ? (old | val) : (old & ~val);
+    /* CSRRS/CSRRC on mip modify the software-written SEIP bit, not its OR
+     * with the PLIC's line that a read returns (privileged spec, mip) */
+    uint64_t base = csr == CSR_MIP ? c->p.mip : old;
+    uint64_t nv = kind == RV_CSR_RW ? val : kind == RV_CSR_RS ? (base | val) : (base & ~val);
     uint64_t old_status = c->p.mstatus;
     switch (csr) {
     case CSR_FFLAGS: c->fflags = nv & 0x1f; fs_dirty(c); break;

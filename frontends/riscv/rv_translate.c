@@ -280,14 +280,21 @@ static void translate_insn(RvTranslator *t, const RvInsn *in) {
         if (t->system) end_exit(t, t->next_pc, IR_EXIT_NEXT, 0, 0);
         else end_exit(t, t->next_pc, IR_EXIT_FLUSH, 0, 0);
         break;
+    case RV_OP_sfence_vma:
+        if (!t->system) return illegal(t, in->raw);
+        /* a helper (raises in U mode): one page or everything; the next
+         * block is looked up afresh, under the new translations */
+        call(t, RV_H_sfence_vma, ir_new_temp(b), X(in->rs1), X(in->rs2), IR_VAL_NONE,
+             (int64_t)((in->rs1 != 0) | ((uint64_t)in->raw << 32)));
+        end_exit(t, t->next_pc, IR_EXIT_NEXT, 0, 0);
+        break;
     case RV_OP_mret:
     case RV_OP_sret:
-    case RV_OP_wfi:
-    case RV_OP_sfence_vma: {
+    case RV_OP_wfi: {
         if (!t->system) return illegal(t, in->raw);
         uint32_t what = in->op == RV_OP_mret ? RV_ARCH_MRET
                       : in->op == RV_OP_sret ? RV_ARCH_SRET
-                      : in->op == RV_OP_wfi ? RV_ARCH_WFI : RV_ARCH_SFENCE_VMA;
+                      : RV_ARCH_WFI;
         end_exit(t, t->pc, IR_EXIT_ARCH, what, 0);
         break;
     }
@@ -463,6 +470,13 @@ static void rv_translate(CpuState *cpu, uint64_t pc, uint32_t max_insns, IrBlock
         uint32_t raw = 0, cause;
         unsigned got = fetch(cpu, t.pc, &raw, &cause);
         bool compressed = (raw & 3) != 3;
+        if (t.system && n > 0 && !compressed && (t.pc & ~MEM_PAGE_MASK) == MEM_PAGE_SIZE - 2) {
+            /* system mode: an instruction straddling two pages starts its
+             * own block, so only a block at page end - 2 ever reaches into
+             * the next page (softmmu_flush_page relies on it) */
+            end_goto(&t, 0, t.pc);
+            break;
+        }
         if (got == 0 || (!compressed && got < 4)) {
             if (n > 0) { end_goto(&t, 0, t.pc); break; }
             /* the fault belongs to this instruction: it gets a marker.  When

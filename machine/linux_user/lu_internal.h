@@ -29,7 +29,12 @@
 #include "frontends/riscv/rv_cpu.h"
 #include "machine/linux_user/lu.h"
 
+/* The guest address space.  Valgrind cannot reserve more than 32 GiB, so a
+ * build for callgrind sets it smaller:
+ *   bazel build //:vplat --per_file_copt='machine/linux_user/.*@-DLU_GUEST_LIMIT=(1ull<<34)' */
+#ifndef LU_GUEST_LIMIT
 #define LU_GUEST_LIMIT (1ull << 38)
+#endif
 #define LU_STACK_TOP (LU_GUEST_LIMIT - MEM_PAGE_SIZE)
 #define LU_STACK_SIZE (8ull << 20)
 #define LU_PIE_BASE 0x2aaaaaa000ull

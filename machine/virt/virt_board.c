@@ -2,7 +2,8 @@
  * qemu-system-riscv64 and runs it.
  *
  *   physical map (virt_map.h): 0x1000 reset ROM, 0x100000 test, CLINT,
- *   PLIC, UART0, RAM at 0x80000000
+ *   PLIC, UART0, PCIe host (virt_pci.c: ECAM, PIO/MMIO windows, -device),
+ *   RAM at 0x80000000
  *   boot: ROM at 0x1000 ─▶ firmware at 0x80000000 (a0 = hartid, a1 = FDT,
  *         a2 = fw_dynamic info: next = kernel, S mode)
  *         kernel at the first 2 MiB boundary after the firmware, initrd at
@@ -39,6 +40,7 @@
 
 #include <libfdt.h>
 
+#include "core/log.h"
 #include "frontends/riscv/rv_cpu.h"
 #include "interp/interp.h"
 #include "machine/virt/clint.h"
@@ -46,6 +48,7 @@
 #include "machine/virt/uart16550.h"
 #include "machine/virt/virt_fdt.h"
 #include "machine/virt/virt_map.h"
+#include "machine/virt/virt_pci.h"
 #include "machine/virt/virt_test.h"
 
 #define VIRT_MROM_BASE 0x1000ull
@@ -84,6 +87,7 @@ typedef struct VirtBoard {
     Plic plic;
     Uart16550 uart;
     VirtTest test;
+    VirtPci pci;
     uint64_t t0_ns;
     bool shutdown;
     VirtShutdownKind shutdown_kind;
@@ -527,6 +531,13 @@ static int board_boot(VirtBoard *b) {
         !as_add_ram(&b->as, "ram", VIRT_DRAM_BASE, o->ram_size, false))
         return fail("cannot allocate guest RAM");
     if (!board_devices(b)) return fail("cannot create the board's devices");
+    FILE *guest_log = o->log_mask & LOG_GUEST_ERRORS ? (o->log ? o->log : stderr) : NULL;
+    VirtPciStatus pst = virt_pci_init(&b->pci, &b->as, &b->plic, o->ram_size, o->devices, o->n_devices, guest_log,
+                                      err, sizeof err);
+    if (pst != VIRT_PCI_OK) {
+        fail(err);
+        return pst == VIRT_PCI_BAD_DEVICE ? 2 : 1;
+    }
 
     const char *bios = o->bios ? o->bios : VIRT_DEFAULT_BIOS;
     bool no_bios = !strcmp(bios, "none");
@@ -564,7 +575,9 @@ static int board_boot(VirtBoard *b) {
     };
     void *fdt;
     size_t fdt_size;
-    int r = virt_fdt_build(&fc, &fdt, &fdt_size);
+    VirtFdt vf;
+    if (virt_fdt_begin(&vf, &fc) == 0 && virt_fdt_add_devices(&vf) == 0) virt_pci_fdt_node(&vf, o->ram_size);
+    int r = virt_fdt_finish(&vf, &fdt, &fdt_size);
     if (r < 0) {
         snprintf(err, sizeof err, "cannot build the device tree: %s", fdt_strerror(r));
         return fail(err);
@@ -668,13 +681,16 @@ int virt_main(const VirtOptions *o) {
             host_stop(b);
             if (o->stats) {
                 stats_print(&cs->stats, cs->insn_count, stderr);
-                fprintf(stderr, "  softmmu TLB fills            %" PRIu64 "\n  softmmu TLB flushes          %" PRIu64 "\n",
-                        b->cpu.smmu.fills, b->cpu.smmu.flushes);
+                fprintf(stderr,
+                        "  softmmu TLB fills            %" PRIu64 "\n  softmmu TLB flushes          %" PRIu64
+                        "\n  softmmu page flushes         %" PRIu64 "\n",
+                        b->cpu.smmu.fills, b->cpu.smmu.flushes, b->cpu.smmu.page_flushes);
             }
         } else if (status < 0) {
             status = 0; /* dumpdtb */
         }
         rv_cpu_destroy(&b->cpu);
+        virt_pci_destroy(&b->pci);
         clint_destroy(&b->clint);
         plic_destroy(&b->plic);
         as_destroy(&b->as);

@@ -21,6 +21,8 @@ typedef struct VirtOptions {
     const char *initrd;         /* -initrd */
     const char *append;         /* -append */
     const char *dumpdtb;        /* -M virt,dumpdtb=FILE: write the tree and exit */
+    const char *const *devices; /* -device specs (pcidev/pci.h), n_devices of them */
+    unsigned n_devices;
     const ExecTier *hot_tier;   /* --jit: NULL = interpreter only */
     uint64_t jit_threshold;
     size_t jit_code_size;
@@ -38,7 +40,8 @@ typedef struct VirtOptions {
 
 /* Build the machine, boot it and run until the guest powers off.  Returns
  * the process exit status: 0 on poweroff, the guest's code on a failing
- * poweroff, 124 at --max-insns, 1 on a setup error (message printed). */
+ * poweroff, 124 at --max-insns, 1 on a setup error, 2 on a -device the
+ * bus refuses (slot taken, realize failed) (message printed). */
 int virt_main(const VirtOptions *o);
 
 #endif

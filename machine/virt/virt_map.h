@@ -7,12 +7,14 @@
  *
  *   0x00100000  test/poweroff (sifive,test0)      0x1000
  *   0x02000000  CLINT                             0x10000
- *   0x03000000  PCIe PIO window       (PCI work)  0x10000
+ *   0x03000000  PCIe PIO window                   0x10000
  *   0x0c000000  PLIC                              0x600000
  *   0x10000000  UART0 (ns16550a, PLIC source 10)  0x100
- *   0x30000000  PCIe ECAM             (PCI work)  0x10000000
- *   0x40000000  PCIe MMIO window      (PCI work)  0x40000000
+ *   0x30000000  PCIe ECAM                         0x10000000
+ *   0x40000000  PCIe MMIO window (32-bit BARs)    0x40000000
  *   0x80000000  RAM (-m)
+ *   RAM end rounded up to 16 GiB:
+ *               PCIe MMIO window (64-bit BARs)    0x400000000
  */
 #ifndef VPLAT_MACHINE_VIRT_MAP_H
 #define VPLAT_MACHINE_VIRT_MAP_H
@@ -27,13 +29,19 @@
 #define VIRT_UART0_SIZE 0x100ull
 #define VIRT_DRAM_BASE 0x80000000ull
 
-/* Reserved for the PCIe host bridge (not modelled yet). */
+/* The PCIe host bridge (machine/virt/virt_pci.c).  Its windows are
+ * identity-mapped (bus address = CPU address) except the PIO window,
+ * whose bus addresses (I/O ports) start at 0. */
 #define VIRT_PCIE_PIO_BASE 0x3000000ull
 #define VIRT_PCIE_PIO_SIZE 0x10000ull
 #define VIRT_PCIE_ECAM_BASE 0x30000000ull
 #define VIRT_PCIE_ECAM_SIZE 0x10000000ull
 #define VIRT_PCIE_MMIO_BASE 0x40000000ull
 #define VIRT_PCIE_MMIO_SIZE 0x40000000ull
+#define VIRT_PCIE_MMIO64_SIZE 0x400000000ull
+/* QEMU 7.2: the 64-bit window starts at the end of RAM rounded up to its size. */
+#define VIRT_PCIE_MMIO64_BASE(ram_size) \
+    ((VIRT_DRAM_BASE + (ram_size) + VIRT_PCIE_MMIO64_SIZE - 1) & ~(VIRT_PCIE_MMIO64_SIZE - 1))
 #define VIRT_PCIE_IRQ_BASE 32 /* INTA..INTD = PLIC sources 32..35 */
 
 /* PLIC sources including the reserved source 0: 1..95 are usable. */

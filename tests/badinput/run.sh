@@ -256,6 +256,16 @@ check no-program $U 'no program given' -- "$vplat" user
 check no-program-after-dashdash $U 'no program given' -- "$vplat" user --
 check good-hello 0 '' -- "$vplat" user ./hello
 
+# ---- system mode: -device (pcidev/ registry) ----------------------------------------
+check device-missing $U 'needs a device .-device help lists them.' -- "$vplat" system -M virt -device
+check device-unknown $U "-device nosuch: unknown PCI device 'nosuch' .-device help lists them." -- \
+    "$vplat" system -M virt -device nosuch
+check device-empty $U 'needs a device name' -- "$vplat" system -M virt -device ,addr=1
+check device-board-only $U "pci-host-bridge' is part of the board" -- "$vplat" system -M virt -device pci-host-bridge
+check device-abstract $U "unknown PCI device 'pci-device'" -- "$vplat" system -M virt -device pci-device
+check device-help-unknown $U "unknown PCI device 'nosuch'" -- "$vplat" system -device nosuch,help
+check device-help 0 '' -- "$vplat" system -device help
+
 # ---- guest faults (status as qemu-riscv64) --------------------------------------
 check_guest illegal-insn 132 'uncaught target signal 4' ./ill
 check_guest null-load 139 'uncaught target signal 11' ./guest null

@@ -51,14 +51,14 @@ t0=$(date +%s)
 # shells, hence one flat string of flags without spaces inside a flag)
 FUZZ_CC="$CLANG ${cflags[*]} ${san[*]} -fsanitize=fuzzer-no-link -DVPLAT_HAVE_LIBUNWIND"
 export FUZZ_CC
-objs_core=() objs_lu=()
+objs_core=() objs_lu=() objs_pci=()
 jobs=()
 for src in "$root"/ir/*.c "$root"/core/*.c "$root"/frontends/riscv/*.c "$root"/interp/*.c "$root"/jit-native/*.c \
-    "$root"/machine/linux_user/*.c; do
+    "$root"/machine/linux_user/*.c "$root"/pcidev/*.c; do
     [ -e "$src" ] || continue
     rel=${src#"$root"/}
     obj="$out/obj/${rel//\//_}.o"
-    case $rel in machine/*) objs_lu+=("$obj") ;; *) objs_core+=("$obj") ;; esac
+    case $rel in machine/*) objs_lu+=("$obj") ;; pcidev/*) objs_pci+=("$obj") ;; *) objs_core+=("$obj") ;; esac
     jobs+=("$src" "$obj")
 done
 printf '%s\0%s\0' "${jobs[@]}" | xargs -0 -n2 -P"$(nproc)" sh -c '$FUZZ_CC -c "$0" -o "$1"' 
@@ -82,7 +82,9 @@ for t in "${targets[@]}"; do
             -Dcpu_install_fault_handler=fz_no_handler -Dcrash_install_handlers=fz_no_handler \
             -Dcrash_set_command_line=fz_set_command_line \
             -c "$root/machine/main.c" -o "$out/obj/cli_main.o"
-        link cli "$out/obj/cli_main.o" "$out/libcore.a"
+        # pcidev's objects are linked whole: device types register
+        # themselves from constructors, which an archive would drop.
+        link cli "$out/obj/cli_main.o" "${objs_pci[@]}" "$out/libcore.a"
         ;;
     *) echo "build_and_run: unknown target '$t'"; exit 2 ;;
     esac

@@ -5,8 +5,10 @@
  *   -Dmain=vplat_cli_main                      callable from here
  *   -Dfopen=fz_fopen                           -D FILE never creates files
  *   -Dcpu_install_fault_handler=fz_no_handler  keep the sanitizers' handlers
- * and this file supplies lu_run, so a command line that parses runs
- * nothing: it returns FZ_RAN after checking what the parser produced.
+ * and this file supplies lu_run and virt_main, so a command line that
+ * parses runs nothing: they return FZ_RAN after checking what the parser
+ * produced (system mode: every -device spec it kept must pass the PCI
+ * registry's check, pcidev/ being linked in).
  *
  * Input: arguments separated by NUL bytes (at most FZ_MAX_ARGS), after
  * argv[0] = "vplat".  Allowed outcomes: 0 (help, version, -d help),
@@ -19,6 +21,8 @@
 
 #include "core/exec.h"
 #include "machine/linux_user/lu.h"
+#include "machine/virt/virt_board.h"
+#include "pcidev/pci.h"
 
 #define FZ_MAX_ARGS 16
 #define FZ_RAN 77
@@ -47,6 +51,20 @@ int lu_run(const LuConfig *cfg, const char *prog, int argc, char **argv, char **
     if (!cfg->tier) fz_fail("no execution tier chosen");
     if (!cfg->log) fz_fail("no log stream");
     fputc(0, cfg->log); /* must be a usable stream */
+    return FZ_RAN;
+}
+
+int virt_main(const VirtOptions *o) {
+    if (!o) fz_fail("virt_main called without options");
+    if (o->ram_size < (16ull << 20) || o->ram_size > (16ull << 30)) fz_fail("RAM size outside 16M..16G");
+    if (o->dumpdtb && !o->dumpdtb[0]) fz_fail("empty dumpdtb file name");
+    if (o->log) fputc(0, o->log);
+    if (o->n_devices && !o->devices) fz_fail("device specs missing");
+    for (unsigned i = 0; i < o->n_devices; i++) {
+        char err[256];
+        if (!o->devices[i] || !pci_device_check_spec(o->devices[i], err, sizeof err))
+            fz_fail("the parser kept a -device spec the registry refuses");
+    }
     return FZ_RAN;
 }
 

@@ -174,6 +174,61 @@ TEST(IrPasses, KeepsWriteToTheDestinationOfARaisingOp) {
     ir_block_free(&b);
 }
 
+// The round of SHA-256 as gcc writes it for RV64GC: each rotate is two
+// shifts and an or.
+TEST(IrPasses, RecognizesRotates) {
+    IrBlock b;
+    ir_block_init(&b, &kEnv, 0);
+    ir_insn_marker(&b, 0, 4);
+    ir_binop_imm(&b, IR_shlw, 2, 1, 26);
+    ir_insn_marker(&b, 4, 4);
+    ir_binop_imm(&b, IR_shrw, 3, 1, 6);
+    ir_insn_marker(&b, 8, 4);
+    ir_binop(&b, IR_or, 3, 3, 2);  // r3 = rotrw r1, 6
+    ir_insn_marker(&b, 12, 4);
+    ir_binop_imm(&b, IR_shl, 4, 5, 64 - 17);
+    ir_insn_marker(&b, 16, 4);
+    ir_binop_imm(&b, IR_shr, 6, 5, 17);
+    ir_insn_marker(&b, 20, 4);
+    ir_binop(&b, IR_xor, 4, 4, 6);  // r4 = rotr r5, 17 (r6 stays: read at the exit)
+    ir_insn_marker(&b, 24, 4);
+    ir_binop_imm(&b, IR_shrw, 7, 5, 3);
+    ir_insn_marker(&b, 28, 4);
+    IrVal t = ir_new_temp(&b);
+    ir_binop_imm(&b, IR_shlw, t, 5, 28);
+    ir_insn_marker(&b, 32, 4);
+    ir_binop(&b, IR_or, 7, 7, t);  // 3 + 28 != 32: not a rotate
+    ir_insn_marker(&b, 36, 4);
+    t = ir_new_temp(&b);
+    ir_binop_imm(&b, IR_shrw, t, 1, 7);
+    ir_insn_marker(&b, 40, 4);
+    ir_binop_imm(&b, IR_shlw, 1, 1, 25);
+    ir_insn_marker(&b, 44, 4);
+    ir_binop(&b, IR_add, 1, t, 1);  // the shifts read r1 before it changed: not a rotate of r1
+    ir_goto_tb(&b, 0, 48);
+    ir_optimize(&b);
+    EXPECT_EQ(verify_msg(&b), "");
+    int rotrw = 0, rotr = 0, shifts = 0;
+    for (uint32_t i = 0; i < b.n_insns; i++) {
+        const IrInsn &in = b.insns[i];
+        if (in.op == IR_rotrw) { rotrw++; EXPECT_EQ(in.dst, 3); EXPECT_EQ(in.src[0], 1); EXPECT_EQ(in.imm, 6); }
+        if (in.op == IR_rotr) { rotr++; EXPECT_EQ(in.dst, 4); EXPECT_EQ(in.src[0], 5); EXPECT_EQ(in.imm, 17); }
+        if (in.op == IR_shlw || in.op == IR_shrw || in.op == IR_shl || in.op == IR_shr) shifts++;
+    }
+    EXPECT_EQ(rotrw, 1);
+    EXPECT_EQ(rotr, 1);
+    EXPECT_EQ(shifts, 6);  // r2, r6 (read at the exit), two for the non-rotate, two around r1's change
+    ir_block_free(&b);
+}
+
+TEST(IrSemantics, Rotates) {
+    EXPECT_EQ(ir_sem_rotr(0x8000000000000001ull, 1), 0xc000000000000000ull);
+    EXPECT_EQ(ir_sem_rotr(0x1234, 64), 0x1234u);
+    EXPECT_EQ(ir_sem_rotrw(0xffffffff00000001ull, 1), 0xffffffff80000000ull);
+    EXPECT_EQ(ir_sem_rotrw(0x2, 1), 1u);
+    EXPECT_EQ(ir_sem_rotrw(0xffffffff80000000ull, 32), 0xffffffff80000000ull);
+}
+
 TEST(IrSemantics, DivisionEdgeCases) {
     EXPECT_EQ(ir_sem_div(5, 0), ~0ull);
     EXPECT_EQ(ir_sem_rem(5, 0), 5u);
@@ -223,7 +278,8 @@ struct Machine {
     }
 };
 
-const IrOp kPureOps[] = {IR_add,  IR_sub,   IR_and,    IR_or,    IR_xor,    IR_shl,    IR_shr,   IR_sar,
+const IrOp kPureOps[] = {IR_rotr, IR_rotrw,
+                         IR_add,  IR_sub,   IR_and,    IR_or,    IR_xor,    IR_shl,    IR_shr,   IR_sar,
                          IR_mul,  IR_mulh,  IR_mulhu,  IR_mulhsu, IR_div,   IR_divu,   IR_rem,   IR_remu,
                          IR_addw, IR_subw,  IR_shlw,   IR_shrw,  IR_sarw,   IR_mulw,   IR_divw,  IR_divuw,
                          IR_remw, IR_remuw, IR_seteq,  IR_setne, IR_setlt,  IR_setltu, IR_setge, IR_setgeu,
@@ -235,13 +291,33 @@ uint64_t edge(std::mt19937_64 &rng) {
     return rng() % 3 ? kEdges[rng() % (sizeof kEdges / sizeof kEdges[0])] : rng();
 }
 
+// dst = (a >> n) op (a << m), 32- or 64-bit, mostly a rotate (n + m the
+// width), sometimes not, sometimes with a redefined in between.
+template <typename Pick>
+void emit_rotate_idiom(std::mt19937_64 &rng, IrBlock *b, IrVal dst, IrVal a, Pick pick) {
+    bool w32 = rng() % 2;
+    uint32_t width = w32 ? 32 : 64;
+    int64_t n = (int64_t)(rng() % (width + 1));
+    int64_t m = rng() % 4 ? (int64_t)width - n : (int64_t)(rng() % width);
+    IrVal x = rng() % 2 ? ir_new_temp(b) : (IrVal)(1 + rng() % 7);
+    IrVal y = rng() % 2 ? ir_new_temp(b) : (IrVal)(1 + rng() % 7);
+    ir_binop_imm(b, w32 ? IR_shrw : IR_shr, x, a, n);
+    if (rng() % 8 == 0 && ir_is_global(b, a) && a != 0) ir_binop_imm(b, IR_add, a, pick(), 1);
+    ir_binop_imm(b, w32 ? IR_shlw : IR_shl, y, a, m);
+    static const IrOp kJoin[] = {IR_or, IR_or, IR_xor, IR_add};
+    IrOp join = kJoin[rng() % 4];
+    if (rng() % 2) ir_binop(b, join, dst, x, y);
+    else ir_binop(b, join, dst, y, x);
+}
+
 TEST(IrPasses, RandomBlocksKeepSemantics) {
     Machine m;
     std::mt19937_64 rng(12345);
     for (int iter = 0; iter < 3000; iter++) {
         IrBlock b;
         ir_block_init(&b, &kEnv, 0x1000);
-        std::vector<IrVal> temps;
+        std::vector<IrVal> temps;  // readable here (cleared at labels)
+        std::vector<uint32_t> open_labels;
         int n = 1 + rng() % 24;
         for (int k = 0; k < n; k++) {
             ir_insn_marker(&b, 0x1000 + 4 * k, 4);
@@ -250,7 +326,7 @@ TEST(IrPasses, RandomBlocksKeepSemantics) {
                 return (IrVal)(rng() % 8);
             };
             IrVal dst = rng() % 2 ? (IrVal)(1 + rng() % 7) : ir_new_temp(&b);
-            int kind = rng() % 10;
+            int kind = rng() % 12;
             bool defines_dst = true;
             if (kind == 0) {
                 ir_emit(&b, IR_movi, dst, IR_VAL_NONE, IR_VAL_NONE, IR_VAL_NONE, (int64_t)edge(rng));
@@ -262,6 +338,21 @@ TEST(IrPasses, RandomBlocksKeepSemantics) {
                     ir_store(&b, IR_st64, addr, pick(), 0, 0);
                     defines_dst = false;
                 } else ir_load(&b, IR_ld64, dst, addr, 0, 0);
+            } else if (kind == 3) {
+                emit_rotate_idiom(rng, &b, dst, pick(), pick);
+            } else if (kind == 4) {  // forward branch; its operands are often constants (x0, movi)
+                static const IrOp kBranches[] = {IR_breq, IR_brne, IR_brlt, IR_brge, IR_brltu, IR_brgeu};
+                uint32_t l = ir_new_label(&b);
+                IrOp op = kBranches[rng() % 6];
+                if (rng() % 3 == 0) ir_branch(&b, op, pick(), IR_VAL_IMM, (int64_t)edge(rng), l);
+                else ir_branch(&b, op, pick(), pick(), 0, l);
+                open_labels.push_back(l);
+                defines_dst = false;
+            } else if (kind == 5 && !open_labels.empty()) {
+                ir_label(&b, open_labels.back());
+                open_labels.pop_back();
+                temps.clear();
+                defines_dst = false;
             } else {
                 IrOp op = kPureOps[rng() % (sizeof kPureOps / sizeof kPureOps[0])];
                 if (ir_op_info[op].n_in == 1) ir_unop(&b, op, dst, pick());
@@ -270,6 +361,7 @@ TEST(IrPasses, RandomBlocksKeepSemantics) {
             }
             if (defines_dst && ir_is_temp(&b, dst)) temps.push_back(dst);
         }
+        for (; !open_labels.empty(); open_labels.pop_back()) ir_label(&b, open_labels.back());
         ir_goto_tb(&b, 0, 0x2000);
         uint64_t init[8];
         for (auto &v : init) v = edge(rng);

@@ -470,3 +470,57 @@ TEST(RvExec, BlockStraddlingIntoARemappedPageIsRetranslated) {
 }
 
 }  // namespace
+
+namespace {
+
+// csrrs/csrrc on mip read-modify-write the software SEIP bit only: the
+// PLIC's line must not be latched into it (privileged spec, "mip").
+TEST(RvCsr, MipSetBitsDoesNotLatchTheExternalLine) {
+    Hart h;
+    RvCpu *c = h.cpu.get();
+    c->priv = RV_PRIV_M;
+    rv_set_irq(c, RV_IRQ_SEI, 1);
+    const uint32_t kMip = 0x344;
+    EXPECT_EQ(rv_csr_access(c, kMip, RV_CSR_RS, false, 0, 0) & RV_MIP(RV_IRQ_SEI), RV_MIP(RV_IRQ_SEI))
+        << "a read shows the line";
+    rv_csr_access(c, kMip, RV_CSR_RS, true, RV_MIP(RV_IRQ_STI), 0);   // csrs mip, STIP
+    rv_set_irq(c, RV_IRQ_SEI, 0);
+    EXPECT_EQ(rv_csr_access(c, kMip, RV_CSR_RS, false, 0, 0) & RV_MIP(RV_IRQ_SEI), 0u)
+        << "SEIP must follow the line once it drops";
+    EXPECT_NE(rv_csr_access(c, kMip, RV_CSR_RS, false, 0, 0) & RV_MIP(RV_IRQ_STI), 0u);
+}
+
+}  // namespace
+
+namespace {
+
+// sfence.vma with an address drops that page's translation only, unless a
+// cached superpage may cover it (then everything goes).
+TEST(RvSoftmmu, PageFlushKeepsOtherPagesUnlessASuperpageCovers) {
+    Hart h;
+    RvCpu *c = h.cpu.get();
+    h.satp(8);
+    c->priv = RV_PRIV_S;
+    h.map(0x10000, kRam + 0x20000, V | R | W | A | D, 0, 3);
+    h.map(0x11000, kRam + 0x21000, V | R | W | A | D, 0, 3);
+    CpuState *cs = &c->cs;
+    ASSERT_NE(softmmu_host_ptr(cs, 0x10000, 8, MMU_LOAD, RV_MMU_S), nullptr);
+    ASSERT_NE(softmmu_host_ptr(cs, 0x11000, 8, MMU_LOAD, RV_MMU_S), nullptr);
+    uint64_t fills = c->smmu.fills;
+    // remap 0x10000 and flush only it: the new mapping is seen, 0x11000 stays cached
+    h.map(0x10000, kRam + 0x30000, V | R | W | A | D, 0, 3);
+    rv_sfence_vma(c, 0x10000, true, 0);
+    EXPECT_EQ((uint8_t *)softmmu_host_ptr(cs, 0x10000, 8, MMU_LOAD, RV_MMU_S), as_ram_ptr(&h.as, kRam + 0x30000, 8));
+    EXPECT_EQ(c->smmu.fills, fills + 1);
+    softmmu_host_ptr(cs, 0x11000, 8, MMU_LOAD, RV_MMU_S);
+    EXPECT_EQ(c->smmu.fills, fills + 1) << "the other page must still be cached";
+    // a 2 MiB superpage cached: a page flush inside its range flushes everything
+    h.map(0x40000000, kRam + 0x200000, V | R | W | A | D, 1, 3);
+    softmmu_host_ptr(cs, 0x40001000, 8, MMU_LOAD, RV_MMU_S);
+    h.map(0x40000000, kRam + 0x400000, V | R | W | A | D, 1, 3);
+    rv_sfence_vma(c, 0x40005000, true, 0);   // another 4K page of the same superpage
+    EXPECT_EQ((uint8_t *)softmmu_host_ptr(cs, 0x40001000, 8, MMU_LOAD, RV_MMU_S),
+              as_ram_ptr(&h.as, kRam + 0x401000, 8));
+}
+
+}  // namespace

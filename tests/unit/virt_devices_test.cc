@@ -974,6 +974,17 @@ const std::set<std::string> kPairProps = {"interrupts-extended"};
 // A property's value with phandles replaced by the path they name.
 std::string canonical(const void *fdt, const char *name, const void *val, int len) {
     std::string n = name;
+    if (n == "interrupt-map") {
+        // PCI host: entries of <addr(3) pin(1) phandle(1) irq(1)>.
+        std::string out;
+        for (int i = 0; i + 4 <= len; i += 4) {
+            uint32_t be;
+            memcpy(&be, static_cast<const char *>(val) + i, 4);
+            uint32_t c = fdt32_to_cpu(be);
+            out += (i / 4) % 6 == 4 ? "<" + phandle_path(fdt, c) + ">" : std::to_string(c) + ",";
+        }
+        return out;
+    }
     if (!kPhandleProps.count(n) && !kPairProps.count(n)) return std::string(static_cast<const char *>(val), len);
     std::string out;
     for (int i = 0; i + 4 <= len; i += 4) {
@@ -1025,10 +1036,15 @@ TEST(VirtFdtTools, SameNodesAsQemuVirt) {
     ASSERT_EQ(fdt_check_header(q.data()), 0);
     const void *qf = q.data();
 
+    // The board's tree: the standard devices plus the PCIe host.
     Blob b;
     VirtFdtConfig cfg = base_config(2);
     cfg.ram_size = 256ull << 20;
-    ASSERT_EQ(virt_fdt_build(&cfg, &b.fdt, &b.size), 0);
+    VirtFdt tree;
+    ASSERT_EQ(virt_fdt_begin(&tree, &cfg), 0);
+    ASSERT_EQ(virt_fdt_add_devices(&tree), 0);
+    ASSERT_EQ(virt_pci_fdt_node(&tree, cfg.ram_size), 0);
+    ASSERT_EQ(virt_fdt_finish(&tree, &b.fdt, &b.size), 0);
     const void *vf = b.fdt;
 
     // What vplat deliberately says differently (see virt_fdt.h, plic.c).
@@ -1043,7 +1059,7 @@ TEST(VirtFdtTools, SameNodesAsQemuVirt) {
                            "/cpus/cpu@0/interrupt-controller", "/cpus/cpu@1/interrupt-controller",
                            "/cpus/cpu-map/cluster0/core0", "/cpus/cpu-map/cluster0/core1", "/soc",
                            "/soc/clint@2000000", "/soc/plic@c000000", "/soc/serial@10000000",
-                           "/soc/test@100000", "/poweroff", "/reboot"};
+                           "/soc/test@100000", "/soc/pci@30000000", "/poweroff", "/reboot"};
     for (const char *path : paths) {
         auto qp = props_of(qf, path), vp = props_of(vf, path);
         ASSERT_GE(node(qf, path), 0) << "QEMU has no " << path;

@@ -16,6 +16,9 @@ extern "C" {
 #include "machine/virt/uart16550.h"
 #include "machine/virt/virt_fdt.h"
 #include "machine/virt/virt_map.h"
+#include "machine/virt/virt_pci.h"
 #include "machine/virt/virt_test.h"
+#include "pcidev/pci.h"
+#include "pcidev/pci_host.h"
 }
 #endif
