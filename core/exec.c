@@ -114,6 +114,11 @@ static void log_in_asm(CpuState *cpu, const Tb *tb) {
     fprintf(cpu->log, "\n");
 }
 
+/* System mode: phys_page_last of a block that reaches into a virtual page
+ * that had no translation (its last instruction's fetch faulted there).
+ * No RAM or ROM is ever at this physical address. */
+#define TB_PAGE_UNMAPPED (~(uint64_t)0 & MEM_PAGE_MASK)
+
 static Tb *tb_translate(CpuState *cpu, uint64_t pc, uint64_t phys_page, uint32_t flags) {
     uint64_t t0 = now_ns();
     Tb *tb = calloc(1, sizeof *tb);
@@ -153,8 +158,8 @@ static Tb *tb_translate(CpuState *cpu, uint64_t pc, uint64_t phys_page, uint32_t
         tb->phys_page_last = phys_page;
         uint64_t last = pc + (tb->guest_size ? tb->guest_size - 1 : 0);
         uint64_t pa;
-        if (((last ^ pc) & MEM_PAGE_MASK) && cpu->arch->code_phys(cpu, last, &pa) == 0)
-            tb->phys_page_last = pa & MEM_PAGE_MASK;
+        if ((last ^ pc) & MEM_PAGE_MASK)
+            tb->phys_page_last = cpu->arch->code_phys(cpu, last, &pa) == 0 ? pa & MEM_PAGE_MASK : TB_PAGE_UNMAPPED;
     }
     cpu->stats.tbs_translated++;
     cpu->stats.guest_insns_translated += tb->n_insns;
@@ -182,15 +187,16 @@ static bool tb_crosses_page(const Tb *tb) {
     return tb->phys_explicit && ((last ^ tb->pc) & MEM_PAGE_MASK) != 0;
 }
 
-/* ... and is that second page still mapped to the physical page the TB
- * was translated from?  (A block whose last instruction's second half
- * could not be fetched covers that instruction too, and fails this until
- * the page is mapped.) */
+/* ... and does that second page still translate as when the TB was
+ * built: to the same physical page, or (a block whose last instruction's
+ * second half could not be fetched, which covers that instruction and
+ * raises the fault) still not at all? */
 static bool tb_second_page_current(CpuState *cpu, const Tb *tb) {
     if (!tb_crosses_page(tb)) return true;
     uint64_t pa;
-    if (cpu->arch->code_phys(cpu, tb->pc + tb->guest_size - 1, &pa) != 0) return false;
-    return (pa & MEM_PAGE_MASK) == tb->phys_page_last;
+    bool mapped = cpu->arch->code_phys(cpu, tb->pc + tb->guest_size - 1, &pa) == 0;
+    if (tb->phys_page_last == TB_PAGE_UNMAPPED) return !mapped;
+    return mapped && (pa & MEM_PAGE_MASK) == tb->phys_page_last;
 }
 
 static Tb *tb_find(CpuState *cpu, uint64_t pc) {
@@ -212,8 +218,8 @@ static Tb *tb_find(CpuState *cpu, uint64_t pc) {
         tb = tb_lookup_phys(cpu->tbs, pc, phys_page, flags);
         if (tb && !tb_second_page_current(cpu, tb)) {
             /* the page its last instruction straddles into is mapped
-             * elsewhere now, or not at all: drop it (with the other TBs
-             * of that physical page: rare) and translate afresh */
+             * differently now: drop it (with the other TBs of that
+             * physical page: rare) and translate afresh */
             tb_invalidate_page(cpu->tbs, tb->phys_page_last);
             tb = NULL;
         }
@@ -221,10 +227,9 @@ static Tb *tb_find(CpuState *cpu, uint64_t pc) {
         tb = tb_lookup(cpu->tbs, pc, flags);
     }
     if (!tb) tb = tb_translate(cpu, pc, phys_page, flags);
-    /* the jump cache is flushed with the TLB, so what it holds was reached
-     * under the current mapping; a block that already fails the check
-     * (a fetch fault) stays out, so it is checked again next time */
-    if (!cpu->smmu || tb_second_page_current(cpu, tb)) cpu->tbs->jmp_cache[h] = tb;
+    /* the jump cache is flushed with the TLB entries of the pages its
+     * blocks reach, so what it holds is current */
+    cpu->tbs->jmp_cache[h] = tb;
     return tb;
 }
 

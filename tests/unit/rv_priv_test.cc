@@ -13,6 +13,9 @@
 #include <memory>
 
 #include "tests/unit/vplat_c.h"
+extern "C" {
+#include "jit-native/jitn.h"
+}
 
 namespace {
 
@@ -377,10 +380,16 @@ constexpr uint32_t kLdA1A0 = 0x00053583;   // ld a1, 0(a0)
 constexpr uint32_t kSdA1A0 = 0x00b53023;   // sd a1, 0(a0)
 constexpr uint64_t kCodeVa = 0x10000000;
 
-// A hart in S mode with Sv39 on and the interpreter as its tier.
+// A hart in S mode with Sv39 on and the interpreter as its tier; with
+// hot_threshold >= 0 the native JIT takes blocks run that many times
+// (threshold 1: a new block stops once to be promoted).
 struct PagedHart : Hart {
-    PagedHart() {
+    explicit PagedHart(int hot_threshold = -1) {
         cpu_set_tier(&cpu->cs, &interp_tier);
+        if (hot_threshold >= 0) {
+            char err[160];
+            EXPECT_TRUE(cpu_set_hot_tier(&cpu->cs, &jitn_tier, (uint64_t)hot_threshold, err, sizeof err)) << err;
+        }
         cpu->priv = RV_PRIV_S;
         satp(8);
     }
@@ -429,18 +438,23 @@ TEST(RvExec, MisalignedAccessFaultsAtTheStartOfTheBadPart) {
     EXPECT_EQ(h.rd(d1 + 0xff8), 0x1111111111111111ull);
 }
 
-TEST(RvExec, FetchFaultOnASecondHalfIsRetriedOnceThePageIsMapped) {
+class RvExecTiers : public ::testing::TestWithParam<int> {};  // hot-tier threshold, -1: none
+INSTANTIATE_TEST_SUITE_P(Tiers, RvExecTiers, ::testing::Values(-1, 0, 1, 2));
+
+TEST_P(RvExecTiers, FetchFaultOnASecondHalfIsRetriedOnceThePageIsMapped) {
     // "addi a0, zero, 0x55" in the last halfword of a page and the first
     // of the next, then ebreak
-    PagedHart h;
+    PagedHart h(GetParam());
     const uint64_t p1 = kRam + 0x10000, p2 = kRam + 0x11000;
     h.map(kCodeVa, p1, V | X | A, 0, 3);
     h.put16(p1 + 0xffe, 0x0513);
     h.put16(p2, 0x0550);
     h.put32(p2 + 2, kEbreak);
-    ASSERT_EQ(h.run(kCodeVa + 0xffe), CPU_EXIT_EXCEPTION);
-    EXPECT_EQ(h.cpu->cs.exc_cause, 12u);
-    EXPECT_EQ(h.cpu->cs.pc, kCodeVa + 0xffe);
+    for (int again = 0; again < 3; again++) {   // a block that faults, run more than once
+        ASSERT_EQ(h.run(kCodeVa + 0xffe), CPU_EXIT_EXCEPTION);
+        EXPECT_EQ(h.cpu->cs.exc_cause, 12u);
+        EXPECT_EQ(h.cpu->cs.pc, kCodeVa + 0xffe);
+    }
     // the OS maps the page and retries: the fault is not remembered
     h.map(kCodeVa + 0x1000, p2, V | X | A, 0, 3);
     h.sfence();
@@ -449,8 +463,8 @@ TEST(RvExec, FetchFaultOnASecondHalfIsRetriedOnceThePageIsMapped) {
     EXPECT_EQ(h.x(10), 0x55u);
 }
 
-TEST(RvExec, BlockStraddlingIntoARemappedPageIsRetranslated) {
-    PagedHart h;
+TEST_P(RvExecTiers, BlockStraddlingIntoARemappedPageIsRetranslated) {
+    PagedHart h(GetParam());
     const uint64_t p1 = kRam + 0x10000, p2 = kRam + 0x11000, p3 = kRam + 0x12000;
     h.map(kCodeVa, p1, V | X | A, 0, 3);
     uint64_t second = h.map(kCodeVa + 0x1000, p2, V | X | A, 0, 3);
@@ -459,8 +473,8 @@ TEST(RvExec, BlockStraddlingIntoARemappedPageIsRetranslated) {
     h.put32(p2 + 2, kEbreak);
     h.put16(p3, 0x0660);
     h.put32(p3 + 2, kEbreak);
-    for (int round = 0; round < 4; round++) {
-        bool to_p3 = round & 1;
+    for (int round = 0; round < 8; round++) {
+        bool to_p3 = (round / 2) & 1;   // each mapping twice in a row
         h.wr(second, (((to_p3 ? p3 : p2) >> 12) << 10) | V | X | A);
         h.sfence();
         h.x(10) = 0;
