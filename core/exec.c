@@ -114,6 +114,11 @@ static void log_in_asm(CpuState *cpu, const Tb *tb) {
     fprintf(cpu->log, "\n");
 }
 
+/* System mode: phys_page_last of a block that reaches into a virtual page
+ * that had no translation (its last instruction's fetch faulted there).
+ * No RAM or ROM is ever at this physical address. */
+#define TB_PAGE_UNMAPPED (~(uint64_t)0 & MEM_PAGE_MASK)
+
 static Tb *tb_translate(CpuState *cpu, uint64_t pc, uint64_t phys_page, uint32_t flags) {
     uint64_t t0 = now_ns();
     Tb *tb = calloc(1, sizeof *tb);
@@ -153,8 +158,8 @@ static Tb *tb_translate(CpuState *cpu, uint64_t pc, uint64_t phys_page, uint32_t
         tb->phys_page_last = phys_page;
         uint64_t last = pc + (tb->guest_size ? tb->guest_size - 1 : 0);
         uint64_t pa;
-        if (((last ^ pc) & MEM_PAGE_MASK) && cpu->arch->code_phys(cpu, last, &pa) == 0)
-            tb->phys_page_last = pa & MEM_PAGE_MASK;
+        if ((last ^ pc) & MEM_PAGE_MASK)
+            tb->phys_page_last = cpu->arch->code_phys(cpu, last, &pa) == 0 ? pa & MEM_PAGE_MASK : TB_PAGE_UNMAPPED;
     }
     cpu->stats.tbs_translated++;
     cpu->stats.guest_insns_translated += tb->n_insns;
@@ -175,6 +180,25 @@ static inline uint32_t cpu_tb_flags(CpuState *cpu) {
     return f;
 }
 
+/* System mode: does the TB's code cross into a second virtual page?  Its
+ * key names only the first page's physical page. */
+static bool tb_crosses_page(const Tb *tb) {
+    uint64_t last = tb->pc + (tb->guest_size ? tb->guest_size - 1 : 0);
+    return tb->phys_explicit && ((last ^ tb->pc) & MEM_PAGE_MASK) != 0;
+}
+
+/* ... and does that second page still translate as when the TB was
+ * built: to the same physical page, or (a block whose last instruction's
+ * second half could not be fetched, which covers that instruction and
+ * raises the fault) still not at all? */
+static bool tb_second_page_current(CpuState *cpu, const Tb *tb) {
+    if (!tb_crosses_page(tb)) return true;
+    uint64_t pa;
+    bool mapped = cpu->arch->code_phys(cpu, tb->pc + tb->guest_size - 1, &pa) == 0;
+    if (tb->phys_page_last == TB_PAGE_UNMAPPED) return !mapped;
+    return mapped && (pa & MEM_PAGE_MASK) == tb->phys_page_last;
+}
+
 static Tb *tb_find(CpuState *cpu, uint64_t pc) {
     uint32_t flags = cpu_tb_flags(cpu);
     uint32_t h = tb_jmp_hash(pc);
@@ -192,10 +216,19 @@ static Tb *tb_find(CpuState *cpu, uint64_t pc) {
         if (cause) cpu_raise(cpu, cause, pc);
         phys_page = pa & MEM_PAGE_MASK;
         tb = tb_lookup_phys(cpu->tbs, pc, phys_page, flags);
+        if (tb && !tb_second_page_current(cpu, tb)) {
+            /* the page its last instruction straddles into is mapped
+             * differently now: drop it (with the other TBs of that
+             * physical page: rare) and translate afresh */
+            tb_invalidate_page(cpu->tbs, tb->phys_page_last);
+            tb = NULL;
+        }
     } else {
         tb = tb_lookup(cpu->tbs, pc, flags);
     }
     if (!tb) tb = tb_translate(cpu, pc, phys_page, flags);
+    /* the jump cache is flushed with the TLB entries of the pages its
+     * blocks reach, so what it holds is current */
     cpu->tbs->jmp_cache[h] = tb;
     return tb;
 }
@@ -299,7 +332,9 @@ CpuExitReason cpu_exec(CpuState *cpu) {
         tb = NULL;
         if (e.kind == TB_EXIT_CHAIN) {
             Tb *next = tb_find(cpu, cpu->pc);
-            if (chain && !e.tb->invalid) tb_link(cpu->tbs, e.tb, e.slot, next);
+            /* a block crossing into another virtual page is only entered
+             * through tb_find, which checks that page's mapping */
+            if (chain && !e.tb->invalid && !tb_crosses_page(next)) tb_link(cpu->tbs, e.tb, e.slot, next);
             tb = next;
             continue;
         }

@@ -145,14 +145,23 @@ static uint64_t phys_of(CpuState *cpu, int idx, uint64_t vaddr) {
     return cpu->smmu->phys[idx][tlb_index(vaddr)] | (vaddr & ~TLB_PAGE_MASK);
 }
 
+/* A misaligned access that crosses a page: fill both pages first.  The
+ * first page's fault reports vaddr; the second page's reports the address
+ * of its first byte, the start of the part that faults (QEMU does the
+ * same).  Neighbouring pages never share a TLB entry, so both stay. */
+static void check_pages(CpuState *cpu, uint64_t vaddr, unsigned size, MmuAccess access, int idx) {
+    uint64_t second = (vaddr + size - 1) & TLB_PAGE_MASK;
+    if (second == (vaddr & TLB_PAGE_MASK)) return;
+    uint64_t t;
+    tlb_entry_for(cpu, vaddr, access, idx, &t);
+    tlb_entry_for(cpu, second, access, idx, &t);
+}
+
 uint64_t softmmu_load_slow(CpuState *cpu, uint64_t vaddr, unsigned size, int idx) {
     if ((vaddr & (size - 1)) != 0) {
-        /* misaligned: byte by byte, after checking the second page too so a
-         * fault there comes before any device read */
-        if (((vaddr + size - 1) ^ vaddr) & TLB_PAGE_MASK) {
-            uint64_t t;
-            tlb_entry_for(cpu, vaddr + size - 1, MMU_LOAD, idx, &t);
-        }
+        /* misaligned: byte by byte, after checking both pages so that a
+         * fault comes before any device access (see check_pages) */
+        check_pages(cpu, vaddr, size, MMU_LOAD, idx);
         uint64_t v = 0;
         for (unsigned k = 0; k < size; k++) v |= softmmu_load_slow(cpu, vaddr + k, 1, idx) << (8 * k);
         return v;
@@ -181,11 +190,8 @@ static void store_notdirty(CpuState *cpu, int idx, uint64_t vaddr) {
 
 void softmmu_store_slow(CpuState *cpu, uint64_t vaddr, uint64_t val, unsigned size, int idx) {
     if ((vaddr & (size - 1)) != 0) {
-        if (((vaddr + size - 1) ^ vaddr) & TLB_PAGE_MASK) {
-            uint64_t t;
-            tlb_entry_for(cpu, vaddr + size - 1, MMU_STORE, idx, &t);
-            tlb_entry_for(cpu, vaddr, MMU_STORE, idx, &t);
-        }
+        /* misaligned: nothing is written unless both pages take the store */
+        check_pages(cpu, vaddr, size, MMU_STORE, idx);
         for (unsigned k = 0; k < size; k++) softmmu_store_slow(cpu, vaddr + k, (val >> (8 * k)) & 0xff, 1, idx);
         return;
     }

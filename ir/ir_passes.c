@@ -333,9 +333,6 @@ void ir_pass_dead_code(IrBlock *b) {
     for (uint32_t i = b->n_insns; i-- > 0;) {
         IrInsn *in = &b->insns[i];
         const IrOpInfo *info = &ir_op_info[in->op];
-        if (observes_globals(in)) {
-            for (uint32_t g = 0; g < ng; g++) live[g] = 1;
-        }
         bool has_dst = info->n_out && in->dst != IR_VAL_NONE;
         if (has_dst && !live[in->dst] && is_pure(in)) {
             dead[i] = 1;
@@ -346,6 +343,13 @@ void ir_pass_dead_code(IrBlock *b) {
             continue;
         }
         if (has_dst) live[in->dst] = 0;
+        /* after the kill: an op that may raise (or lets helpers read the
+         * guest state) observes every global as it was *before* the op,
+         * its own destination included, e.g. `mv a1, x; ld a1, 0(a0)`
+         * must keep the mv in case the load faults */
+        if (observes_globals(in)) {
+            for (uint32_t g = 0; g < ng; g++) live[g] = 1;
+        }
         for (int s = 0; s < info->n_in; s++) {
             IrVal v = in->src[s];
             if (v != IR_VAL_NONE && v != IR_VAL_IMM) live[v] = 1;

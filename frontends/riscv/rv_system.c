@@ -134,7 +134,8 @@ void rv_take_exception(RvCpu *c, uint32_t cause, uint64_t tval) {
         cause = c->priv == RV_PRIV_U ? RV_EXC_ECALL_U : c->priv == RV_PRIV_S ? RV_EXC_ECALL_S : RV_EXC_ECALL_M;
         tval = 0;
     } else if (cause == RV_EXC_BREAKPOINT) {
-        tval = c->cs.pc;
+        /* EBREAK: the spec allows zero or the pc; QEMU writes zero */
+        tval = 0;
     } else if (cause == RV_EXC_ILLEGAL_INSN) {
         tval &= 0xffffffffu;
     } else if (cause == RV_EXC_INSN_PAGE_FAULT || cause == RV_EXC_INSN_ACCESS) {
@@ -334,7 +335,10 @@ uint64_t rv_csr_access(RvCpu *c, uint32_t csr, uint32_t kind, bool write, uint64
     case CSR_SATP: {
         uint64_t mode = nv >> 60;
         if (mode != 0 && mode != 8 && mode != 9) break;   /* unsupported mode: no effect */
-        c->p.satp = nv & ((0xfull << 60) | ((1ull << 44) - 1));   /* no ASID bits */
+        /* 16 ASID bits, like QEMU (Linux then uses ASIDs).  The TLB is
+         * not tagged with them: every satp write and every sfence.vma
+         * flushes it all, which is correct whatever the ASIDs are. */
+        c->p.satp = nv;
         softmmu_flush(cs);
         break;
     }

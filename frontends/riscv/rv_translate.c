@@ -479,13 +479,16 @@ static void rv_translate(CpuState *cpu, uint64_t pc, uint32_t max_insns, IrBlock
         }
         if (got == 0 || (!compressed && got < 4)) {
             if (n > 0) { end_goto(&t, 0, t.pc); break; }
-            /* the fault belongs to this instruction: it gets a marker */
-            ir_insn_marker(b, t.pc, 2);
+            /* the fault belongs to this instruction: it gets a marker.  When
+             * its second half faults, the block covers all 4 bytes, so it
+             * crosses into that page: the exec loop then checks the page's
+             * translation each time it looks the block up, and retranslates
+             * once the page is mapped (core/exec.c, tb_find). */
+            ir_insn_marker(b, t.pc, got == 0 ? 2 : 4);
             /* tval (pc, or pc + 2 for the second half) keeps its low 32 bits
              * here; rv_take_exception restores the rest from pc */
             uint64_t tval = got == 0 ? t.pc : t.pc + 2;
             end_exit(&t, t.pc, IR_EXIT_EXCEPTION, cause, (uint32_t)tval);
-            b->guest_size = 2;
             break;
         }
         RvInsn in;

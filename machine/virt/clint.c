@@ -69,10 +69,11 @@ void clint_reset(Clint *c) {
     c->mtime_offset = -c->now(c->now_opaque);
     for (unsigned i = 0; i < c->num_harts; i++) {
         ClintHart *h = &c->harts[i];
-        h->mtimecmp = UINT64_MAX;
+        h->mtimecmp = 0;   /* like QEMU 7.2: MTIP pending out of reset (clint.h) */
         h->msip = h->mtip = false;
         irq_set(&h->msip_line, 0);
         irq_set(&h->mtip_line, 0);
+        update_hart(h, 0);
     }
 }
 

@@ -23,9 +23,11 @@
  *           sleep until now() == clint_next_deadline(&clint) or host input;
  *   }
  *
- * mtimecmp resets to UINT64_MAX (QEMU resets it to 0 but only looks at it
- * when written, so its MTIP also starts low; the ACLINT spec leaves it
- * unknown and firmware writes it before enabling MTIE).
+ * mtimecmp resets to 0, so MTIP is pending out of reset (mtime >= 0): the
+ * ACLINT spec leaves mtimecmp unknown, and QEMU 7.2 resets it to 0 and
+ * re-evaluates it when its reset clears mtime, so there too mip.MTIP is
+ * set when the firmware starts (firmware writes mtimecmp before it
+ * enables MTIE).
  */
 #ifndef VPLAT_MACHINE_VIRT_CLINT_H
 #define VPLAT_MACHINE_VIRT_CLINT_H

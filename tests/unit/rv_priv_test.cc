@@ -1,7 +1,9 @@
 // rv_priv_test.cc — the RISC-V privileged architecture in system mode:
 // Sv39/Sv48 page-table walks over every leaf permission combination, U/SUM,
 // MXR, fault types, A/D updates, superpages; trap entry with delegation,
-// xRET, and interrupt enabling/priority.  Expected outcomes are written from
+// xRET, and interrupt enabling/priority; CSR fields; and guest code run
+// through the interpreter with paging on (faults of accesses and fetches
+// that cross a page, blocks that straddle into a remapped page).  Expected outcomes are written from
 // the privileged spec's rules (section "Virtual-Address Translation
 // Process" and "Machine Trap Delegation"), stated independently here.
 #include <gtest/gtest.h>
@@ -11,6 +13,9 @@
 #include <memory>
 
 #include "tests/unit/vplat_c.h"
+extern "C" {
+#include "jit-native/jitn.h"
+}
 
 namespace {
 
@@ -340,6 +345,142 @@ TEST(RvIrq, PriorityOrder) {
     rv_set_irq(c, RV_IRQ_MTI, 0);
     ASSERT_TRUE(rv_take_interrupt(c));
     EXPECT_EQ(c->p.mcause, (1ull << 63) | 9);
+}
+
+// ---- trap values and CSR fields matched to QEMU 7.2 (tests/baremetal) -------
+
+TEST(RvTrap, EbreakWritesZeroTval) {
+    // the spec allows 0 or the pc; QEMU writes 0
+    Hart h;
+    RvCpu *c = h.cpu.get();
+    c->cs.pc = 0x80000124;
+    rv_take_exception(c, RV_EXC_BREAKPOINT, 0x80000124);
+    EXPECT_EQ(c->p.mcause, 3u);
+    EXPECT_EQ(c->p.mepc, 0x80000124u);
+    EXPECT_EQ(c->p.mtval, 0u);
+}
+
+TEST(RvCsr, SatpKeepsTheAsidAndIgnoresUnsupportedModes) {
+    Hart h;
+    RvCpu *c = h.cpu.get();
+    const uint32_t csrrw_satp = 0x18059073;
+    uint64_t v = (9ull << 60) | (0xffffull << 44) | 0xfffffffffffull;
+    rv_csr_access(c, 0x180, RV_CSR_RW, true, v, csrrw_satp);
+    EXPECT_EQ(rv_csr_access(c, 0x180, RV_CSR_RS, false, 0, 0), v);
+    for (uint64_t mode : {1ull, 7ull, 10ull, 15ull}) {
+        rv_csr_access(c, 0x180, RV_CSR_RW, true, (mode << 60) | 0x1234, csrrw_satp);
+        EXPECT_EQ(rv_csr_access(c, 0x180, RV_CSR_RS, false, 0, 0), v) << "mode " << mode;
+    }
+}
+
+// ---- guest code with paging on ----------------------------------------------
+
+constexpr uint32_t kEbreak = 0x00100073;
+constexpr uint32_t kLdA1A0 = 0x00053583;   // ld a1, 0(a0)
+constexpr uint32_t kSdA1A0 = 0x00b53023;   // sd a1, 0(a0)
+constexpr uint64_t kCodeVa = 0x10000000;
+
+// A hart in S mode with Sv39 on and the interpreter as its tier; with
+// hot_threshold >= 0 the native JIT takes blocks run that many times
+// (threshold 1: a new block stops once to be promoted).
+struct PagedHart : Hart {
+    explicit PagedHart(int hot_threshold = -1) {
+        cpu_set_tier(&cpu->cs, &interp_tier);
+        if (hot_threshold >= 0) {
+            char err[160];
+            EXPECT_TRUE(cpu_set_hot_tier(&cpu->cs, &jitn_tier, (uint64_t)hot_threshold, err, sizeof err)) << err;
+        }
+        cpu->priv = RV_PRIV_S;
+        satp(8);
+    }
+    void put32(uint64_t pa, uint32_t v) { memcpy(as_ram_ptr(&as, pa, 4), &v, 4); }
+    void put16(uint64_t pa, uint16_t v) { memcpy(as_ram_ptr(&as, pa, 2), &v, 2); }
+    void sfence() { softmmu_flush(&cpu->cs); }
+    CpuExitReason run(uint64_t pc) {
+        cpu->cs.pc = pc;
+        return cpu_exec(&cpu->cs);
+    }
+    uint64_t &x(int n) { return cpu->cs.vals[n]; }
+};
+
+TEST(RvExec, MisalignedAccessFaultsAtTheStartOfTheBadPart) {
+    PagedHart h;
+    const uint64_t code = kRam + 0x10000, d1 = kRam + 0x11000, d2 = kRam + 0x12000;
+    h.map(kCodeVa, code, V | X | A, 0, 3);
+    h.map(0x20000000, d1, V | R | W | A | D, 0, 3);   // 0x20001000: unmapped
+    h.map(0x20002000, d1, V | R | W | A | D, 0, 3);
+    h.map(0x20003000, d2, V | R | A, 0, 3);           // read-only
+    h.put32(code, kLdA1A0);
+    h.put32(code + 4, kEbreak);
+    h.put32(code + 8, kSdA1A0);
+    h.put32(code + 12, kEbreak);
+    h.wr(d1 + 0xff8, 0x1111111111111111ull);
+
+    // a load crossing into an unmapped page: stval = that page's start,
+    // and the destination keeps its value
+    h.x(10) = 0x20000ffc;
+    h.x(11) = 0x5a5a;
+    ASSERT_EQ(h.run(kCodeVa), CPU_EXIT_EXCEPTION);
+    EXPECT_EQ(h.cpu->cs.exc_cause, 13u);
+    EXPECT_EQ(h.cpu->cs.exc_tval, 0x20001000u);
+    EXPECT_EQ(h.cpu->cs.pc, kCodeVa);
+    EXPECT_EQ(h.x(11), 0x5a5au);
+    // the first page faults first, with the address itself
+    h.x(10) = 0x1ffffffc;
+    ASSERT_EQ(h.run(kCodeVa), CPU_EXIT_EXCEPTION);
+    EXPECT_EQ(h.cpu->cs.exc_tval, 0x1ffffffcu);
+    // a store crossing into a read-only page writes nothing
+    h.x(10) = 0x20002ffc;
+    h.x(11) = 0x2222222222222222ull;
+    ASSERT_EQ(h.run(kCodeVa + 8), CPU_EXIT_EXCEPTION);
+    EXPECT_EQ(h.cpu->cs.exc_cause, 15u);
+    EXPECT_EQ(h.cpu->cs.exc_tval, 0x20003000u);
+    EXPECT_EQ(h.rd(d1 + 0xff8), 0x1111111111111111ull);
+}
+
+class RvExecTiers : public ::testing::TestWithParam<int> {};  // hot-tier threshold, -1: none
+INSTANTIATE_TEST_SUITE_P(Tiers, RvExecTiers, ::testing::Values(-1, 0, 1, 2));
+
+TEST_P(RvExecTiers, FetchFaultOnASecondHalfIsRetriedOnceThePageIsMapped) {
+    // "addi a0, zero, 0x55" in the last halfword of a page and the first
+    // of the next, then ebreak
+    PagedHart h(GetParam());
+    const uint64_t p1 = kRam + 0x10000, p2 = kRam + 0x11000;
+    h.map(kCodeVa, p1, V | X | A, 0, 3);
+    h.put16(p1 + 0xffe, 0x0513);
+    h.put16(p2, 0x0550);
+    h.put32(p2 + 2, kEbreak);
+    for (int again = 0; again < 3; again++) {   // a block that faults, run more than once
+        ASSERT_EQ(h.run(kCodeVa + 0xffe), CPU_EXIT_EXCEPTION);
+        EXPECT_EQ(h.cpu->cs.exc_cause, 12u);
+        EXPECT_EQ(h.cpu->cs.pc, kCodeVa + 0xffe);
+    }
+    // the OS maps the page and retries: the fault is not remembered
+    h.map(kCodeVa + 0x1000, p2, V | X | A, 0, 3);
+    h.sfence();
+    h.x(10) = 0;
+    ASSERT_EQ(h.run(kCodeVa + 0xffe), CPU_EXIT_BREAK);
+    EXPECT_EQ(h.x(10), 0x55u);
+}
+
+TEST_P(RvExecTiers, BlockStraddlingIntoARemappedPageIsRetranslated) {
+    PagedHart h(GetParam());
+    const uint64_t p1 = kRam + 0x10000, p2 = kRam + 0x11000, p3 = kRam + 0x12000;
+    h.map(kCodeVa, p1, V | X | A, 0, 3);
+    uint64_t second = h.map(kCodeVa + 0x1000, p2, V | X | A, 0, 3);
+    h.put16(p1 + 0xffe, 0x0513);   // addi a0, zero, imm: imm in the high half
+    h.put16(p2, 0x0550);
+    h.put32(p2 + 2, kEbreak);
+    h.put16(p3, 0x0660);
+    h.put32(p3 + 2, kEbreak);
+    for (int round = 0; round < 8; round++) {
+        bool to_p3 = (round / 2) & 1;   // each mapping twice in a row
+        h.wr(second, (((to_p3 ? p3 : p2) >> 12) << 10) | V | X | A);
+        h.sfence();
+        h.x(10) = 0;
+        ASSERT_EQ(h.run(kCodeVa + 0xffe), CPU_EXIT_BREAK);
+        EXPECT_EQ(h.x(10), to_p3 ? 0x66u : 0x55u) << "round " << round;
+    }
 }
 
 }  // namespace
