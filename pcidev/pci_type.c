@@ -343,8 +343,8 @@ bool pci_print_type_help(FILE *out, const char *name) {
     char err[160];
     if (!t || t->abstract || t->board_only || !pci_type_class(name, &k, err, sizeof err)) return false;
     unsigned depth = type_chain(t, chain, err, sizeof err);
-    print_summary(out, &k, 0);
-    fprintf(out, "properties:\n");
+    fprintf(out, "%s: %s (%04x:%04x, class %04x)\nproperties:\n", name, k.desc ? k.desc : "", k.vendor_id,
+            k.device_id, k.class_id);
     fprintf(out, "  %-24s %s\n", "addr=<slot>", "PCI slot in hex, 0..1f (default: the first free one)");
     for (unsigned i = depth; i-- > 0;)
         for (const PciProperty *p = chain[i]->props; p && p->name; p++) {

@@ -5,7 +5,12 @@
 #   linux-6.1/            the kernel build tree, kept for out-of-tree modules (make -C out/guest/linux-6.1 M=...)
 #   busybox               static riscv64 busybox from Debian's source package (apt-get source busybox)
 #   hello                 machine/virt/guest/hello.c, static
-#   initramfs.cpio.gz     busybox + applet symlinks, /init (machine/virt/guest/init), /bin/hello, /dev/console
+#   newdev.ko             linux-module/newdev.c, the driver of pcidev's example device, built
+#                         out of tree against linux-6.1/ (in a copy under newdev-module/)
+#   newdev-dma            linux-module/newdev_dma.c, static: the driver's DMA round-trip tool
+#   initramfs.cpio.gz     busybox + applet symlinks, /init (machine/virt/guest/init), /bin/hello,
+#                         /lib/modules/newdev.ko, /bin/newdev-dma, /bin/newdev-demo
+#                         (machine/virt/guest/newdev-demo), /dev/console
 # Each artifact has a stamp (out/guest/.stamps/) holding a hash of its
 # inputs: this script, the repo files it uses, the Debian package versions.
 # An artifact whose stamp matches is not rebuilt, so a second run takes
@@ -160,12 +165,47 @@ else
   say "hello: built $OUT/hello"
 fi
 
+# --- newdev.ko and newdev-dma -------------------------------------------------
+# The module builds in a copy of linux-module/ with pcidev/newdev_regs.h
+# beside it (its Kbuild includes ../pcidev), so the source tree stays clean.
+MODSRC=(linux-module/newdev.c linux-module/newdev_ioctl.h linux-module/Kbuild pcidev/newdev_regs.h)
+module_hash=$( { echo "$SELF $linux_hash"; for f in "${MODSRC[@]}"; do cat "$ROOT/$f"; done; } | sha256sum | cut -c1-16)
+if stamp_ok newdev-module "$module_hash" && [ -f "$OUT/newdev.ko" ]; then
+  say "newdev.ko: up to date ($OUT/newdev.ko)"
+else
+  : >"$LOGS/newdev-module.log"
+  rm -rf "$OUT/newdev-module"
+  mkdir -p "$OUT/newdev-module/linux-module" "$OUT/newdev-module/pcidev"
+  for f in "${MODSRC[@]}"; do cp "$ROOT/$f" "$OUT/newdev-module/$f"; done
+  run_logged newdev-module make -C "$LINUX" ARCH=riscv CROSS_COMPILE=$CROSS W=1 \
+    M="$OUT/newdev-module/linux-module" modules
+  if grep -q 'warning:' "$LOGS/newdev-module.log"; then
+    grep 'warning:' "$LOGS/newdev-module.log" >&2
+    die "newdev.ko: compiler warnings (see $LOGS/newdev-module.log)"
+  fi
+  cp "$OUT/newdev-module/linux-module/newdev.ko" "$OUT/newdev.ko"
+  stamp_set newdev-module "$module_hash"
+  say "newdev.ko: built $OUT/newdev.ko"
+fi
+
+dma_hash=$( { echo "$SELF $TOOLCHAIN"; cat "$ROOT/linux-module/newdev_dma.c" "$ROOT/linux-module/newdev_ioctl.h"; } |
+  sha256sum | cut -c1-16)
+if stamp_ok newdev-dma "$dma_hash" && [ -f "$OUT/newdev-dma" ]; then
+  say "newdev-dma: up to date ($OUT/newdev-dma)"
+else
+  run_logged newdev-dma "${CROSS}gcc" -O2 -Wall -Wextra -Werror -static -I"$ROOT/linux-module" \
+    -o "$OUT/newdev-dma" "$ROOT/linux-module/newdev_dma.c"
+  stamp_set newdev-dma "$dma_hash"
+  say "newdev-dma: built $OUT/newdev-dma"
+fi
+
 # --- initramfs --------------------------------------------------------------
 # Packed with the kernel's gen_init_cpio from a file list: device nodes
 # without root, fixed timestamps, and `gzip -n`, so the image is
 # reproducible.
 GEN_CPIO=$OUT/gen_init_cpio
-initramfs_hash=$( { echo "$SELF"; cat "$GUEST/init" "$OUT/busybox" "$OUT/busybox.links" "$OUT/hello"; } | sha256sum | cut -c1-16)
+initramfs_hash=$( { echo "$SELF"; cat "$GUEST/init" "$GUEST/newdev-demo" "$OUT/busybox" "$OUT/busybox.links" "$OUT/hello" \
+  "$OUT/newdev.ko" "$OUT/newdev-dma"; } | sha256sum | cut -c1-16)
 if stamp_ok initramfs "$initramfs_hash" && [ -f "$OUT/initramfs.cpio.gz" ]; then
   say "initramfs: up to date ($OUT/initramfs.cpio.gz)"
 else
@@ -174,7 +214,7 @@ else
   fi
   list=$OUT/initramfs.list
   {
-    for d in /bin /sbin /usr /usr/bin /usr/sbin /dev /proc /sys /tmp /root /etc /mnt; do
+    for d in /bin /sbin /usr /usr/bin /usr/sbin /dev /proc /sys /tmp /root /etc /mnt /lib /lib/modules; do
       echo "dir $d 0755 0 0"
     done
     echo "nod /dev/console 0600 0 0 c 5 1"
@@ -182,6 +222,9 @@ else
     echo "file /init $GUEST/init 0755 0 0"
     echo "file /bin/busybox $OUT/busybox 0755 0 0"
     echo "file /bin/hello $OUT/hello 0755 0 0"
+    echo "file /lib/modules/newdev.ko $OUT/newdev.ko 0644 0 0"
+    echo "file /bin/newdev-dma $OUT/newdev-dma 0755 0 0"
+    echo "file /bin/newdev-demo $GUEST/newdev-demo 0755 0 0"
     # busybox.links: one absolute applet path a line (/bin/sh, /sbin/poweroff, ...)
     grep -vxE '/bin/busybox|/linuxrc' "$OUT/busybox.links" | sort -u | while read -r l; do
       echo "slink $l /bin/busybox 0777 0 0"

@@ -265,6 +265,26 @@ check device-board-only $U "pci-host-bridge' is part of the board" -- "$vplat" s
 check device-abstract $U "unknown PCI device 'pci-device'" -- "$vplat" system -M virt -device pci-device
 check device-help-unknown $U "unknown PCI device 'nosuch'" -- "$vplat" system -device nosuch,help
 check device-help 0 '' -- "$vplat" system -device help
+check device-newdev-help 0 '' -- "$vplat" system -device newdev,help
+check device-unknown-property $U "newdev: no property 'colour' .-device newdev,help lists them." -- \
+    "$vplat" system -M virt -device newdev,colour=red
+check device-property-no-value $U "property 'dma' needs a value" -- "$vplat" system -M virt -device newdev,dma
+check device-ill-typed-int $U "property 'buffer-size' is a uint32, not 'big'" -- \
+    "$vplat" system -M virt -device newdev,buffer-size=big
+check device-ill-typed-bool $U "property 'dma' is a bool .on/off., not 'maybe'" -- \
+    "$vplat" system -M virt -device newdev,dma=maybe
+check device-out-of-range $U "property 'buffer-size' must be 64..1048576, not '16'" -- \
+    "$vplat" system -M virt -device newdev,buffer-size=16
+check device-property-twice $U "property 'dma' given twice" -- "$vplat" system -M virt -device newdev,dma=on,dma=off
+check device-bad-addr $U 'addr must be a slot 0..1f in hex' -- "$vplat" system -M virt -device newdev,addr=32
+# refused by the board: realize, and slots
+check device-realize-fails $U 'newdev: buffer-size must be a power of two, not 100' -- \
+    "$vplat" system -M virt -device newdev,buffer-size=100
+check device-same-slot $U 'newdev: PCI slot 03 is already taken by newdev' -- \
+    "$vplat" system -M virt -device newdev,addr=3 -device newdev,addr=3
+check device-host-bridge-slot $U 'PCI slot 00 is already taken by pci-host-bridge' -- \
+    "$vplat" system -M virt -device newdev,addr=0
+check device-good-dumpdtb 0 '' -- "$vplat" system -M virt,dumpdtb="$work/newdev.dtb" -device newdev,addr=2 -device newdev
 
 # ---- guest faults (status as qemu-riscv64) --------------------------------------
 check_guest illegal-insn 132 'uncaught target signal 4' ./ill

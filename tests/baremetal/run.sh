@@ -26,9 +26,10 @@ set -u
 
 # The JIT modes run by default.  Each is a --jit value, optionally with @N
 # for --jit-threshold=N (native@0 compiles every block on first sight), as
-# in tests/guest/run.sh.  `native` and `llvm` join when they run system
-# mode.
-JIT_MODES="none"
+# in tests/guest/run.sh; native@1 compiles on the second visit, so the
+# interpreter and the native code share blocks and chains.  `llvm` joins
+# when it runs system mode.
+JIT_MODES="none native native@0 native@1"
 
 CC=riscv64-unknown-elf-gcc
 QEMU=qemu-system-riscv64

@@ -22,6 +22,12 @@
 #   BOOT_EXPECT_PCI  1 (default): the PCIe host bridge (QEMU's 1b36:0008 at
 #                 00:00.0) must be listed; 0: the board has no PCIe host,
 #                 the listing must then be present and empty
+#   BOOT_EXPECT_NEWDEV  1: the board has a newdev (-device newdev, slot 1):
+#                 lspci must list it, /init's demo (/bin/newdev-demo) must
+#                 print machine/virt/guest/newdev-demo.expected line by line
+#                 (literal lines; "re:" lines are extended regexes; the
+#                 driver's kernel messages in between are checked apart),
+#                 and its driver must unload; default 0
 #   VPLAT_GUEST_DIR  where the images are (default out/guest)
 # Prints one line per check and ends with "N passed, M failed"; exits 0 only
 # when every check passed.
@@ -78,6 +84,29 @@ else
   grep -qx 'VPLAT-PCI-END' "$LOG" && [ "$npci" -ge 1 ]; check "PCI bus enumerated ($npci devices)" $?
   block VPLAT-PCI-BEGIN VPLAT-PCI-END | grep -qx '00:00.0 Class 0600: 1b36:0008'
   check "lspci: host bridge 00:00.0 Class 0600: 1b36:0008" $?
+fi
+if [ "${BOOT_EXPECT_NEWDEV:-0}" = 1 ]; then
+  block VPLAT-PCI-BEGIN VPLAT-PCI-END | grep -qx '00:01.0 Class 00ff: 1337:0001'
+  check "lspci: newdev 00:01.0 Class 00ff: 1337:0001" $?
+  grep -qE '^newdev 0000:00:01.0: New Virtual PCI Device: 4096-byte buffer, irq [0-9]+, /proc/newdevice, /dev/newdev$' "$LOG"
+  check "insmod: the driver probed newdev" $?
+  # The demo's output without the kernel's messages, against the expected
+  # lines: the first difference is reported.
+  demo_out=$(block VPLAT-DEMO-BEGIN VPLAT-DEMO-END | grep -vE '^newdev( [0-9a-f]{4}:[0-9a-f]{2}:|: )')
+  demo_diff=$(awk -v out="$demo_out" '
+    BEGIN { n = split(out, got, "\n") }
+    { want[++m] = $0 }
+    END {
+      for (i = 1; i <= (m > n ? m : n); i++) {
+        w = want[i]; g = got[i]
+        ok = (substr(w, 1, 3) == "re:") ? (g ~ substr(w, 4)) : (g == w)
+        if (i > m || i > n || !ok) { printf "line %d: want [%s], got [%s]", i, w, g; exit }
+      }
+    }' "$ROOT/machine/virt/guest/newdev-demo.expected")
+  [ -z "$demo_diff" ]; check "newdev demo output matches newdev-demo.expected line by line" $? "$demo_diff"
+  grep -qx 'VPLAT-DEMO-END status=0' "$LOG"; check "newdev demo exit status 0" $?
+  grep -qx 'newdev 0000:00:01.0: removed' "$LOG" && grep -qx 'VPLAT-RMMOD status=0' "$LOG"
+  check "rmmod newdev: driver removed" $?
 fi
 grep -q 'reboot: Power down' "$LOG"; check "kernel powered off" $?
 ! grep -qE 'Kernel panic|Oops|BUG:|Unable to handle' "$LOG"; check "no kernel panic/oops" $? "$(grep -m1 -E 'Kernel panic|Oops|BUG:|Unable to handle' "$LOG")"

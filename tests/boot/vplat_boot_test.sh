@@ -4,7 +4,10 @@
 # under every --jit mode that runs system mode, with both firmware flavours
 # (fw_dynamic.bin as QEMU's default, fw_jump.bin); tests/boot/boot_check.sh
 # checks each console log (init ran, uname, cpuinfo, /bin/hello's exact
-# output against machine/virt/guest/hello.expected, clean power-off).
+# output against machine/virt/guest/hello.expected, clean power-off), with a
+# newdev (-device newdev) on the PCIe host: lspci lists it and the demo
+# (/bin/newdev-demo: insmod, /proc/newdevice, DMA round trip, interrupts)
+# must print machine/virt/guest/newdev-demo.expected line by line.
 #
 #   tests/boot/vplat_boot_test.sh --vplat PATH
 #
@@ -31,7 +34,7 @@ for mode in $JIT_MODES; do
     runs=$((runs + 1))
     echo "=== ${jit[*]}, $fw.bin"
     if BOOT_BIOS=$FW/$fw.bin BOOT_LOG=$logdir/boot-$mode-$fw.log BOOT_TIMEOUT=${BOOT_TIMEOUT:-180} \
-         tests/boot/boot_check.sh "$VPLAT" system "${jit[@]}"; then :; else fails=$((fails + 1)); fi
+         BOOT_EXPECT_NEWDEV=1 tests/boot/boot_check.sh "$VPLAT" system "${jit[@]}" -device newdev; then :; else fails=$((fails + 1)); fi
   done
 done
 echo "vplat_boot_test: $((runs - fails)) of $runs boots passed"

@@ -18,6 +18,7 @@ extern "C" {
 #include "machine/virt/virt_map.h"
 #include "machine/virt/virt_pci.h"
 #include "machine/virt/virt_test.h"
+#include "pcidev/newdev_regs.h"
 #include "pcidev/pci.h"
 #include "pcidev/pci_host.h"
 }
