@@ -113,7 +113,6 @@ struct CpuState {
     bool perf_map;                  /* name JIT code in /tmp/perf-PID.map for perf */
     bool jit_wx;                    /* never map JIT code writable and executable at once */
     bool jit_baseline_x86;          /* native code without ISA extensions (BMI2) even if the host has them (tests) */
-    bool jit_sync;                  /* compile on this thread, never in the background (deterministic mode, tests) */
     uint32_t exit_reason;           /* IR_EXIT_* of the last IR exit taken by native code */
 
     /* exception state, valid after CPU_EXIT_EXCEPTION */

@@ -77,7 +77,6 @@ int_m               | int_m.c          | static dynamic | O0 O2 | yes |
 atomics             | atomics.c        | static dynamic | O0 O2 | yes |
 fp_edge             | fp_edge.c        | static dynamic | O0 O2 | yes |
 smc                 | smc.c            | static dynamic | O0 O2 | yes |
-fork_hot            | fork_hot.c       | static dynamic | O2    | yes |
 signals.segv        | signals.c        | static dynamic | O2    | no  | segv
 signals.segv_read   | signals.c        | static         | O2    | no  | segv_read
 signals.segv_handled| signals.c        | static dynamic | O2    | yes | segv_handled
