@@ -82,6 +82,8 @@ _Noreturn void lu_die_by_signal(LuProcess *p, int sig) {
         fprintf(stderr, "vplat: uncaught target signal %d (%s) - core dumped\n", sig,
                 lu_signal_name(sig));
     fflush(NULL);
+    if (p->gdb)
+        gdb_server_exited(p->gdb, 0, sig);   /* "X" to the client */
     /* No host core file: it would describe vplat, not the guest. */
     struct rlimit rl = {0, 0};
     setrlimit(RLIMIT_CORE, &rl);
