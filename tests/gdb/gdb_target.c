@@ -5,7 +5,8 @@
  * script finds their numbers with grep, so edits here cannot silently
  * move a stop.  mixed() is hand-written assembly with compressed and
  * full-size instructions, so `stepi` must advance pc by 2, 4, 2 bytes.
- * The exit status is the sum of squares 1..5 = 55.
+ * The exit status is the sum of squares 1..5 = 55.  With an argument
+ * ("spin") it loops forever instead, for the Ctrl-C test.
  */
 #include <stdio.h>
 
@@ -40,9 +41,12 @@ __asm__(".text\n"
         "  ret\n"
         ".size mixed, .-mixed\n");
 
-int main(void) {
+int main(int argc, char **argv) {
+    (void)argv;
+    if (argc > 1)
+        for (;;) counter++;              /* LINE_SPIN */
     long m = mixed(10);                  /* LINE_MIXED */
     long r = sum_squares(5);             /* LINE_MAIN_CALL */
-    printf("mixed %ld sum %ld table %lx\n", m, r, table[1]);
+    printf("mixed %ld sum %ld table %lx\n", m, r, table[1]);   /* LINE_PRINTF */
     return (int)r;                       /* LINE_MAIN_RETURN */
 }
