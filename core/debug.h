@@ -18,8 +18,8 @@
  *     cpu_debug_watch_access before the access, as do the frontend's
  *     memory helpers (atomics).  A hit aborts the instruction like a fault
  *     (precise: pc at it, state as after the previous one): the stop comes
- *     before the access, which is what gdb expects from RISC-V and other
- *     targets with "non-steppable" watchpoints (gdb steps over it itself).
+ *     before the access, which is what gdb expects from targets with
+ *     "non-steppable" watchpoints (gdb then steps over it itself).
  *   Step: one instruction in the interpreter (cpu->tb_max_insns = 1, so
  *     blocks are single instructions and never chained), breakpoints
  *     ignored (the instruction at pc runs even if one is there).  The loop
