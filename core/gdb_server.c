@@ -58,6 +58,8 @@ struct GdbServer {
     bool conn_new, conn_lost;    /* seen by the watcher while running */
     bool interrupted;            /* the watcher asked for a stop and waits for it */
     bool killed;                 /* the client killed the target: no exit report */
+    uint8_t auxv[1024];          /* user mode's auxiliary vector, for every session */
+    size_t auxv_len;
     uint8_t pending[GDB_PENDING_MAX];
     size_t n_pending;
     void (*wakeup)(void *opaque);
@@ -176,6 +178,10 @@ static void conn_write(void *opaque, const uint8_t *buf, size_t len) {
 
 static void new_session(GdbServer *g) {
     gdb_session_init(g->sess, g->cpu, conn_write, g);
+    if (g->auxv_len) {
+        g->sess->auxv = g->auxv;
+        g->sess->auxv_len = g->auxv_len;
+    }
     g->session_fresh = true;
     int one = 1;
     setsockopt(g->conn_fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
@@ -390,6 +396,13 @@ GdbRun gdb_server_poll(GdbServer *g) {
         set_running(g, true);
         return GDB_RUN_RESUMED;
     }
+}
+
+void gdb_server_set_auxv(GdbServer *g, const void *auxv, size_t len) {
+    if (len > sizeof g->auxv) len = 0;
+    memcpy(g->auxv, auxv, len);
+    g->auxv_len = len;
+    if (g->sess->auxv) g->sess->auxv_len = len;   /* a session that already serves it */
 }
 
 bool gdb_server_stepping(const GdbServer *g) { return g->cpu && cpu_debug_stepping(g->cpu); }

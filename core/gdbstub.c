@@ -290,10 +290,31 @@ static void cmd_supported(GdbSession *s, const char *pkt, size_t len) {
         if ((size_t)(e - p) == 8 && !memcmp(p, "hwbreak+", 8)) s->hwbreak = true;
         p = e;
     }
-    char r[160];
-    snprintf(r, sizeof r, "PacketSize=%x;qXfer:features:read+;QStartNoAckMode+;swbreak+;hwbreak+;vContSupported+",
-             GDB_PACKET_MAX);
+    char r[192];
+    snprintf(r, sizeof r, "PacketSize=%x;qXfer:features:read+;QStartNoAckMode+;swbreak+;hwbreak+;vContSupported+%s",
+             GDB_PACKET_MAX, s->auxv ? ";qXfer:auxv:read+" : "");
     send_str(s, r);
+}
+
+/* Reply to a qXfer read of doc at OFFSET,LENGTH (the cursor): 'm' and a
+ * part, or 'l' and the last part; escaping may double a byte, so a part is
+ * at most half a packet. */
+static void xfer_reply(GdbSession *s, Cursor *c, const uint8_t *doc, size_t dlen) {
+    uint64_t off, n;
+    if (!addr_len(c, &off, &n) || c->p != c->end) return send_str(s, "E01");
+    if (off >= dlen) return send_str(s, "l");
+    if (n > GDB_PACKET_MAX / 2 - 4) n = GDB_PACKET_MAX / 2 - 4;
+    size_t take = dlen - (size_t)off < n ? dlen - (size_t)off : (size_t)n;
+    s->reply[0] = (off + take < dlen) ? 'm' : 'l';
+    memcpy(s->reply + 1, doc + off, take);
+    gdb_session_send(s, s->reply, take + 1);
+}
+
+/* qXfer:auxv:read::OFFSET,LENGTH */
+static void cmd_xfer_auxv(GdbSession *s, const char *pkt, size_t len) {
+    Cursor c = {pkt + strlen("qXfer:auxv:read::"), pkt + len};
+    if (!s->auxv) return send_str(s, "");
+    xfer_reply(s, &c, s->auxv, s->auxv_len);
 }
 
 /* qXfer:features:read:ANNEX:OFFSET,LENGTH */
@@ -306,18 +327,9 @@ static void cmd_xfer_features(GdbSession *s, const char *pkt, size_t len) {
     memcpy(annex, p, (size_t)(colon - p));
     annex[colon - p] = 0;
     Cursor c = {colon + 1, end};
-    uint64_t off, n;
-    if (!addr_len(&c, &off, &n) || c.p != c.end) return send_str(s, "E01");
     size_t dlen = ops(s)->xml ? ops(s)->xml(s->cpu, annex, s->xml, sizeof s->xml) : 0;
     if (dlen == 0 || dlen > sizeof s->xml) return send_str(s, "E00");
-    const char *doc = s->xml;
-    if (off >= dlen) return send_str(s, "l");
-    /* escaping may double a byte: keep the packet within PacketSize */
-    if (n > GDB_PACKET_MAX / 2 - 4) n = GDB_PACKET_MAX / 2 - 4;
-    size_t take = dlen - (size_t)off < n ? dlen - (size_t)off : (size_t)n;
-    s->reply[0] = (off + take < dlen) ? 'm' : 'l';
-    memcpy(s->reply + 1, doc + off, take);
-    gdb_session_send(s, s->reply, take + 1);
+    xfer_reply(s, &c, (const uint8_t *)s->xml, dlen);
 }
 
 /* ---- dispatch -------------------------------------------------------------------------- */
@@ -361,6 +373,7 @@ static GdbAction handle_packet(GdbSession *s, const char *pkt, size_t len) {
         send_str(s, "OK");
         s->no_ack = true;
     } else if (starts(pkt, len, "qXfer:features:read:")) cmd_xfer_features(s, pkt, len);
+    else if (starts(pkt, len, "qXfer:auxv:read::")) cmd_xfer_auxv(s, pkt, len);
     else if (equals(pkt, len, "qAttached") || starts(pkt, len, "qAttached:")) send_str(s, "1");
     else if (equals(pkt, len, "qC")) send_str(s, "QC1");
     else if (equals(pkt, len, "qfThreadInfo")) send_str(s, "m1");

@@ -20,7 +20,8 @@
  *   gdb_server_exited(g, status, 0);                 // "W" to gdb
  *
  * Commands: qSupported (PacketSize), QStartNoAckMode, ?, g/G, p/P, m/M/X,
- * c/s/C/S, vCont?/vCont, Z0-Z4/z0-z4, qXfer:features:read, qAttached, qC,
+ * c/s/C/S, vCont?/vCont, Z0-Z4/z0-z4, qXfer:features:read, qXfer:auxv:read
+ * (user mode), qAttached, qC,
  * qfThreadInfo/qsThreadInfo, H, T, D, k, vKill, Ctrl-C; anything else gets
  * the empty reply.  One thread (id 1).  Hostile packets get an error reply
  * and never reach the guest unchecked.
@@ -82,6 +83,8 @@ typedef struct GdbSession {
     size_t wire_len;
     char reply[GDB_PACKET_MAX + 1];
     char xml[GDB_XML_MAX];       /* the target description being read */
+    const uint8_t *auxv;         /* user mode: the auxiliary vector (qXfer:auxv:read), or NULL */
+    size_t auxv_len;
     char last_stop[64];          /* answer to '?' */
     uint64_t packets, bad_packets;
 } GdbSession;
@@ -128,6 +131,9 @@ void gdb_server_set_wakeup(GdbServer *g, void (*fn)(void *opaque), void *opaque)
 /* If a stop is pending (breakpoint, step, Ctrl-C, a new client), report it
  * and serve the client until it resumes, detaches or kills the target. */
 GdbRun gdb_server_poll(GdbServer *g);
+/* User mode: the program's auxiliary vector, served as qXfer:auxv:read so
+ * gdb finds where a PIE and the dynamic linker were loaded (copied). */
+void gdb_server_set_auxv(GdbServer *g, const void *auxv, size_t len);
 /* A step is under way (system mode keeps interrupts back, like QEMU). */
 bool gdb_server_stepping(const GdbServer *g);
 /* The target ended: exit status, or killed by signal (!= 0). */

@@ -109,6 +109,8 @@ typedef struct LuProcess {
     /* -g: the gdb stub (kept across execve; a forked child lets go of it) */
     GdbServer *gdb;
     bool gdb_waited;             /* the first image waited for the client */
+    uint8_t auxv[2 * 20 * 8];    /* the auxiliary vector lu_setup_stack built */
+    size_t auxv_len;
 
     /* termination */
     bool exited;

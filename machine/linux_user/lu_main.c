@@ -165,6 +165,7 @@ static int lu_process_run(LuProcess *p, const char *prog, const char *execfn, in
     cs->vals[LU_REG_SP] = sp;
     if (p->gdb) {
         /* -g: the first image waits for gdb before its first instruction */
+        gdb_server_set_auxv(p->gdb, p->auxv, p->auxv_len);
         gdb_server_attach(p->gdb, cs, !p->gdb_waited, stderr);
         p->gdb_waited = true;
     }

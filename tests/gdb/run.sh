@@ -16,6 +16,10 @@
 #                             and the stop place found again by stepi
 #           user_interrupt.gdb  Ctrl-C (SIGINT to gdb) while the program
 #                             spins, then kill
+#           user_dynamic.gdb  the program linked dynamically (PIE, -L): a
+#                             breakpoint, backtrace, shared libraries,
+#                             finish; equal to qemu-riscv64's with the
+#                             addresses masked
 # system  Linux from scripts/build-guest.sh (VPLAT_GUEST_DIR, default
 #         out/guest) booted with `-S -gdb tcp::0`, vmlinux's symbols:
 #           system.gdb        breakpoint on start_kernel (a kernel virtual
@@ -52,12 +56,13 @@ done
 VPLAT=$(cd "$(dirname "$VPLAT")" && pwd)/$(basename "$VPLAT")
 GUEST=${VPLAT_GUEST_DIR:-$REPO/out/guest}
 FW=/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.bin
+SYSROOT=/usr/riscv64-linux-gnu
 GDB=gdb-multiarch
 TIMEOUT=${GDB_TEST_TIMEOUT:-240}
 
 WORK=$(mktemp -d "${TEST_TMPDIR:-${TMPDIR:-/tmp}}/vplat-gdb.XXXXXX")
 cleanup() {
-  [ -n "${VPID:-}" ] && kill "$VPID" 2>/dev/null
+  [ -n "${VPID:-}" ] && kill -KILL "$VPID" 2>/dev/null
   [ "$KEEP" = 1 ] && echo "run.sh: kept $WORK" || rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -86,6 +91,7 @@ jit_args() {
 # fill TEMPLATE OUT PORT: the script with its @NAME@ placeholders filled in
 fill() {
   sed -e "s|@PORT@|$3|g" -e "s|@PROG@|${PROG:-}|g" -e "s|@VMLINUX@|$GUEST/linux-6.1/vmlinux|g" \
+      -e "s|@SYSROOT@|$SYSROOT|g" \
       -e "s|@LINE_RETURN@|${LINE_RETURN:-0}|g" "$1" > "$2"
 }
 
@@ -109,11 +115,15 @@ start_target() {
     if ! kill -0 "$VPID" 2>/dev/null; then
       wait "$VPID"
       echo "(exited with status $? before listening)" >> "$err"
+      VPID=
       return 1
     fi
     sleep 0.05
   done
   echo "(not listening after 20 s)" >> "$err"
+  kill -KILL "$VPID" 2>/dev/null
+  wait "$VPID" 2>/dev/null
+  VPID=
   return 1
 }
 
@@ -136,12 +146,13 @@ run_gdb() {
 }
 
 # wait_target: the target's exit status into STATUS (after gdb is done
-# with it; one still running after 10 s is killed: 143)
+# with it; one still running after 10 s is killed: 137 — SIGKILL, as
+# qemu-riscv64 keeps SIGTERM for its guest)
 wait_target() {
   STATUS=0
   for _ in $(seq 200); do kill -0 "$VPID" 2>/dev/null || break; sleep 0.05; done
-  kill "$VPID" 2>/dev/null
-  wait "$VPID" || STATUS=$?
+  kill -KILL "$VPID" 2>/dev/null
+  wait "$VPID" 2>/dev/null || STATUS=$?
   VPID=
 }
 
@@ -150,6 +161,12 @@ wait_target() {
 normalize() {
   sed -E -e 's/\((process [0-9]+|Remote target)\)/(target)/g' -e 's/argv=0x[0-9a-f]+/argv=ADDR/g' \
       -e '/^warning: /d' "$1"
+}
+
+# A dynamic program's code and libraries load at other addresses under
+# the two: mask every address.
+mask_addresses() {
+  normalize "$1" | sed -E -e 's/0x[0-9a-f]+/ADDR/g'
 }
 
 # expect NAME FILE PATTERN...: every extended regex matches a line of FILE
@@ -193,6 +210,41 @@ user_part() {
   # the reference itself must show what the program does
   expect "user/qemu-reference" "$WORK/q_common.norm" '^entry 1$' '^mixed\+0$' '^mixed\+2$' '^mixed\+6$' \
     '^mixed\+8 a0=16$' '^Breakpoint 2, sum_squares \(n=5\)' 'exited with code 067'
+
+  # a dynamically linked PIE: load addresses from the auxiliary vector
+  local prog_static=$PROG
+  PROG=$WORK/gdb_target_dyn
+  if ! riscv64-linux-gnu-gcc -g -O0 -march=rv64gc -o "$PROG" "$HERE/gdb_target.c" 2> "$WORK/cc.log"; then
+    fail "user/build-dynamic" "$(cat "$WORK/cc.log")"
+    return
+  fi
+  PORT=$(free_port)
+  if start_target "$WORK/q.out" "$WORK/q.err" qemu-riscv64 -L "$SYSROOT" -g "$PORT" "$PROG"; then
+    fill "$HERE/user_dynamic.gdb" "$WORK/q_dyn.gdb" "$PORT"
+    run_gdb "$WORK/q_dyn.gdb" "$WORK/q_dyn.txt"
+    wait_target
+  else
+    fail "user/qemu-reference-dynamic" "qemu-riscv64 -g did not listen: $(cat "$WORK/q.err")"
+    return
+  fi
+  mask_addresses "$WORK/q_dyn.txt" > "$WORK/q_dyn.norm"
+  local dyn_expect=('^Breakpoint 1, sum_squares \(n=5\)' 'libc\.so\.6$' '^printf-resolved 1$' 'Value returned is \$1 = 55'
+    'exited with code 067')
+  expect "user/qemu-reference-dynamic" "$WORK/q_dyn.norm" "${dyn_expect[@]}"
+  for mode in $JIT_MODES; do
+    PORT=
+    # shellcheck disable=SC2046
+    if start_target "$WORK/v.out" "$WORK/v.err" "$VPLAT" user $(jit_args "$mode") -L "$SYSROOT" -g 0 "$PROG"; then
+      fill "$HERE/user_dynamic.gdb" "$WORK/v_dyn_$mode.gdb" "$PORT"
+      run_gdb "$WORK/v_dyn_$mode.gdb" "$WORK/v_dyn_$mode.txt"
+      wait_target
+      mask_addresses "$WORK/v_dyn_$mode.txt" > "$WORK/v_dyn_$mode.norm"
+      same "user/dynamic/$mode" "$WORK/q_dyn.norm" "$WORK/v_dyn_$mode.norm"
+    else
+      fail "user/dynamic/$mode" "vplat did not listen: $(cat "$WORK/v.err")"
+    fi
+  done
+  PROG=$prog_static
 
   for mode in $JIT_MODES; do
     local j

@@ -463,6 +463,21 @@ TEST_P(GdbSessionTest, TargetDescription) {
     EXPECT_EQ(t.Ask("qXfer:features:read:target.xml"), "E00");
 }
 
+TEST_P(GdbSessionTest, AuxiliaryVector) {
+    Target t(GetParam(), kStraight);
+    EXPECT_EQ(t.Ask("qXfer:auxv:read::0,100"), "");   // none given: not supported
+    EXPECT_EQ(t.Ask("qSupported").find("qXfer:auxv:read+"), std::string::npos);
+    // AT_ENTRY (9) = 0x237d23 (bytes '#', '}', '#' need escapes), AT_NULL
+    const uint8_t auxv[32] = {9, 0, 0, 0, 0, 0, 0, 0, 0x23, 0x7d, 0x23};
+    t.s->auxv = auxv;
+    t.s->auxv_len = sizeof auxv;
+    EXPECT_NE(t.Ask("qSupported").find("qXfer:auxv:read+"), std::string::npos);
+    EXPECT_EQ(t.Ask("qXfer:auxv:read::0,100"), "l" + std::string((const char *)auxv, sizeof auxv));
+    EXPECT_EQ(t.Ask("qXfer:auxv:read::8,4"), "m" + std::string((const char *)auxv + 8, 4));
+    EXPECT_EQ(t.Ask("qXfer:auxv:read::20,4"), "l");
+    EXPECT_EQ(t.Ask("qXfer:auxv:read::,4"), "E01");
+}
+
 TEST_P(GdbSessionTest, BreakpointInsideABlockAndStepOver) {
     Target t(GetParam(), kStraight);
     t.Ask("qSupported:swbreak+;hwbreak+");
