@@ -53,6 +53,7 @@ typedef enum CpuStopKind {
     CPU_STOP_WATCH,       /* pc at the access; addr = watched address hit, watch = the watchpoint's kind */
     CPU_STOP_STEP,        /* a requested single step completed */
     CPU_STOP_INTERRUPT,   /* cpu_debug_interrupt */
+    CPU_STOP_SIGNAL,      /* the machine stops for a guest signal (user mode): `signal`, in gdb's numbering */
 } CpuStopKind;
 
 typedef struct CpuStop {
@@ -60,6 +61,7 @@ typedef struct CpuStop {
     bool hw;
     uint32_t watch;
     uint64_t addr;
+    int signal;
 } CpuStop;
 
 typedef struct CpuBreakpoint {

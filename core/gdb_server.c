@@ -314,10 +314,27 @@ static void drop_client(GdbServer *g) {
     cpu_debug_resume(g->cpu, false);
 }
 
+static GdbRun serve(GdbServer *g, CpuStop stop);
+
 GdbRun gdb_server_poll(GdbServer *g) {
     if (!g->cpu) return GDB_RUN;
     CpuStop stop = cpu_debug_take_stop(g->cpu);
     if (stop.kind == CPU_STOP_NONE) return GDB_RUN;
+    return serve(g, stop);
+}
+
+int gdb_server_report_signal(GdbServer *g, int gdb_sig) {
+    if (!g->cpu || g->conn_fd < 0 || gdb_sig <= 0) return gdb_sig;   /* nobody to ask */
+    /* a stop the CPU had pending as well (an interrupt) is this one now */
+    cpu_debug_take_stop(g->cpu);
+    g->sess->resume_signal = 0;
+    GdbRun r = serve(g, (CpuStop){.kind = CPU_STOP_SIGNAL, .signal = gdb_sig});
+    if (r == GDB_RUN_KILL) return -1;
+    return g->conn_fd >= 0 ? g->sess->resume_signal : gdb_sig;   /* detached: as without gdb */
+}
+
+/* Report `stop` and serve the client until it resumes, detaches or kills. */
+static GdbRun serve(GdbServer *g, CpuStop stop) {
     set_running(g, false);
     pthread_mutex_lock(&g->lock);
     bool fresh = g->conn_new, lost = g->conn_lost;

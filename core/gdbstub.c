@@ -59,6 +59,9 @@ void gdb_session_note_stop(GdbSession *s, const CpuStop *stop) {
         snprintf(r, cap, "T05thread:1;%s",
                  stop->hw ? (s->hwbreak ? "hwbreak:;" : "") : (s->swbreak ? "swbreak:;" : ""));
         break;
+    case CPU_STOP_SIGNAL:
+        snprintf(r, cap, "T%02xthread:1;", stop->signal & 0xff);
+        break;
     case CPU_STOP_WATCH: {
         const char *what = stop->watch == CPU_WATCH_WRITE ? "watch" : stop->watch == CPU_WATCH_READ ? "rwatch" : "awatch";
         snprintf(r, cap, "T05thread:1;%s:%llx;", what, (unsigned long long)stop->addr);
@@ -78,6 +81,30 @@ void gdb_session_report_stop(GdbSession *s, const CpuStop *stop) {
 void gdb_session_report_exit(GdbSession *s, int status, int signal) {
     snprintf(s->last_stop, sizeof s->last_stop, signal ? "X%02x" : "W%02x", (signal ? signal : status) & 0xff);
     send_str(s, s->last_stop);
+}
+
+/* ---- signal numbers ------------------------------------------------------------------ */
+
+/* Linux's generic numbers 1..31 in gdb's (include/gdb/signals.def), which
+ * keep the old BSD order: SIGBUS is 10, SIGUSR1 30, SIGCHLD 20, ... */
+static const uint8_t gdb_from_linux[32] = {
+    0, 1, 2, 3, 4, 5, 6, 10, 8, 9, 30, 11, 31, 13, 14, 15,
+    0 /* SIGSTKFLT: none */, 20, 19, 17, 18, 21, 22, 16, 24, 25, 26, 27, 28, 23, 32, 12,
+};
+
+int gdb_signal_from_linux(int sig) {
+    if (sig > 0 && sig < 32) return gdb_from_linux[sig];
+    if (sig == 32) return 77;                     /* GDB_SIGNAL_REALTIME_32 */
+    if (sig >= 33 && sig <= 63) return 45 + (sig - 33);
+    if (sig == 64) return 78;
+    return 0;
+}
+
+int gdb_signal_to_linux(int gdb_sig) {
+    if (gdb_sig <= 0) return 0;
+    for (int s = 1; s <= 64; s++)
+        if (gdb_signal_from_linux(s) == gdb_sig) return s;
+    return 0;
 }
 
 /* ---- parsing helpers ---------------------------------------------------------------- */
@@ -226,15 +253,16 @@ static void cmd_break(GdbSession *s, Cursor *c, bool insert) {
 
 /* c/s [ADDR], C/S SIG[;ADDR]: resume at ADDR if given. */
 static GdbAction resume(GdbSession *s, Cursor *c, bool step, bool has_signal) {
-    uint64_t v;
+    uint64_t v, sig = 0;
     if (has_signal) {
-        if (!hex(c, &v) || v > 255) {
+        if (!hex(c, &sig) || sig > 255) {
             send_str(s, "E01");
             return GDB_ACT_NONE;
         }
-        /* signals are not delivered to the guest: gdb only passes back the
-         * ones the stub reported, and it reports none */
-        if (c->p != c->end && !eat(c, ';')) {
+        /* the machine delivers it (user mode: the signal the stop reported,
+         * or another; system mode ignores it) */
+        /* ";ADDR" or nothing */
+        if (c->p != c->end && (!eat(c, ';') || c->p == c->end)) {
             send_str(s, "E01");
             return GDB_ACT_NONE;
         }
@@ -251,6 +279,7 @@ static GdbAction resume(GdbSession *s, Cursor *c, bool step, bool has_signal) {
         return GDB_ACT_NONE;
     }
     cpu_debug_resume(s->cpu, step);
+    s->resume_signal = (int)sig;
     return GDB_ACT_RESUME;
 }
 

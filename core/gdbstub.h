@@ -86,6 +86,7 @@ typedef struct GdbSession {
     const uint8_t *auxv;         /* user mode: the auxiliary vector (qXfer:auxv:read), or NULL */
     size_t auxv_len;
     char last_stop[64];          /* answer to '?' */
+    int resume_signal;           /* the signal of the last C/S/vCont;C/S (gdb's numbering), 0: none */
     uint64_t packets, bad_packets;
 } GdbSession;
 
@@ -112,6 +113,11 @@ typedef enum GdbRun {
     GDB_RUN_KILL,       /* the client killed the target: end it */
 } GdbRun;
 
+/* gdb's signal numbers (the remote protocol's) from Linux's generic ones
+ * (riscv64, x86-64) and back; 0 if there is none. */
+int gdb_signal_from_linux(int sig);
+int gdb_signal_to_linux(int gdb_sig);
+
 /* Check a -gdb/-g device: "tcp::PORT", "tcp:HOST:PORT", or a bare PORT.
  * Without a host, 127.0.0.1.  PORT 0 picks a free one. */
 bool gdb_parse_spec(const char *spec, char *host, size_t host_len, uint16_t *port, char *err, size_t err_len);
@@ -134,9 +140,15 @@ GdbRun gdb_server_poll(GdbServer *g);
 /* User mode: the program's auxiliary vector, served as qXfer:auxv:read so
  * gdb finds where a PIE and the dynamic linker were loaded (copied). */
 void gdb_server_set_auxv(GdbServer *g, const void *auxv, size_t len);
+/* User mode: the guest is about to receive signal gdb_sig (gdb's
+ * numbering, see gdb_signal_from_linux): report it as a stop and serve
+ * the client.  Returns the signal to deliver instead (0: none, as after
+ * gdb's plain "continue"), gdb_sig itself when no client is attached, or
+ * -1 if the client killed the target. */
+int gdb_server_report_signal(GdbServer *g, int gdb_sig);
 /* A step is under way (system mode keeps interrupts back, like QEMU). */
 bool gdb_server_stepping(const GdbServer *g);
-/* The target ended: exit status, or killed by signal (!= 0). */
+/* The target ended: exit status, or killed by signal (!= 0, gdb's numbering). */
 void gdb_server_exited(GdbServer *g, int status, int signal);
 /* After fork(), in the child: let go of the connection without touching
  * the parent's thread; the child runs undebugged. */

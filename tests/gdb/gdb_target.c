@@ -5,10 +5,13 @@
  * script finds their numbers with grep, so edits here cannot silently
  * move a stop.  mixed() is hand-written assembly with compressed and
  * full-size instructions, so `stepi` must advance pc by 2, 4, 2 bytes.
- * The exit status is the sum of squares 1..5 = 55.  With an argument
- * ("spin") it loops forever instead, for the Ctrl-C test.
+ * The exit status is the sum of squares 1..5 = 55.  With an argument it
+ * loops forever ("spin", for the Ctrl-C test), stores through a null
+ * pointer ("segv") or calls abort() ("abort"), for the signal tests.
  */
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 volatile long counter;                   /* the watchpoint's target */
 long table[4] = {0x1111, 0x2222, 0x3333, 0x4444};
@@ -41,10 +44,17 @@ __asm__(".text\n"
         "  ret\n"
         ".size mixed, .-mixed\n");
 
+__attribute__((noinline)) void crash(volatile long *p) {
+    *p = 1;                              /* LINE_CRASH */
+}
+
 int main(int argc, char **argv) {
-    (void)argv;
-    if (argc > 1)
+    if (argc > 1 && !strcmp(argv[1], "spin"))
         for (;;) counter++;              /* LINE_SPIN */
+    if (argc > 1 && !strcmp(argv[1], "segv"))
+        crash(0);
+    if (argc > 1 && !strcmp(argv[1], "abort"))
+        abort();
     long m = mixed(10);                  /* LINE_MIXED */
     long r = sum_squares(5);             /* LINE_MAIN_CALL */
     printf("mixed %ld sum %ld table %lx\n", m, r, table[1]);   /* LINE_PRINTF */

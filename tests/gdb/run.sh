@@ -16,6 +16,9 @@
 #                             and the stop place found again by stepi
 #           user_interrupt.gdb  Ctrl-C (SIGINT to gdb) while the program
 #                             spins, then kill
+#           user_signal.gdb   SIGSEGV (a store through NULL) and SIGABRT
+#                             (abort()): the stop at the fault, backtrace,
+#                             the death by the signal; equal to qemu's
 #           user_dynamic.gdb  the program linked dynamically (PIE, -L): a
 #                             breakpoint, backtrace, shared libraries,
 #                             finish; equal to qemu-riscv64's with the
@@ -210,6 +213,43 @@ user_part() {
   # the reference itself must show what the program does
   expect "user/qemu-reference" "$WORK/q_common.norm" '^entry 1$' '^mixed\+0$' '^mixed\+2$' '^mixed\+6$' \
     '^mixed\+8 a0=16$' '^Breakpoint 2, sum_squares \(n=5\)' 'exited with code 067'
+
+  # guest signals: qemu's transcripts as the reference
+  local sig
+  for sig in segv abort; do
+    PORT=$(free_port)
+    if start_target "$WORK/q.out" "$WORK/q.err" qemu-riscv64 -g "$PORT" "$PROG" "$sig"; then
+      fill "$HERE/user_signal.gdb" "$WORK/q_$sig.gdb" "$PORT"
+      run_gdb "$WORK/q_$sig.gdb" "$WORK/q_$sig.txt"
+      wait_target
+    else
+      fail "user/qemu-reference-$sig" "qemu-riscv64 -g did not listen: $(cat "$WORK/q.err")"
+      continue
+    fi
+    normalize "$WORK/q_$sig.txt" > "$WORK/q_$sig.norm"
+  done
+  expect "user/qemu-reference-signals" "$WORK/q_segv.norm" '^Program received signal SIGSEGV' \
+    '^#0 .* in crash \(p=0x0\)' '^Program terminated with signal SIGSEGV'
+  expect "user/qemu-reference-signals" "$WORK/q_abort.norm" '^Program received signal SIGABRT' 'in abort \(\)' \
+    '^Program terminated with signal SIGABRT'
+  for mode in $JIT_MODES; do
+    for sig in segv abort; do
+      PORT=
+      # shellcheck disable=SC2046
+      if start_target "$WORK/v.out" "$WORK/v.err" "$VPLAT" user $(jit_args "$mode") -g 0 "$PROG" "$sig"; then
+        fill "$HERE/user_signal.gdb" "$WORK/v_${sig}_$mode.gdb" "$PORT"
+        run_gdb "$WORK/v_${sig}_$mode.gdb" "$WORK/v_${sig}_$mode.txt"
+        wait_target
+        normalize "$WORK/v_${sig}_$mode.txt" > "$WORK/v_${sig}_$mode.norm"
+        same "user/signal-$sig/$mode" "$WORK/q_$sig.norm" "$WORK/v_${sig}_$mode.norm"
+        local want=139
+        [ "$sig" = abort ] && want=134
+        if [ "$STATUS" != "$want" ]; then fail "user/signal-$sig-status/$mode" "status $STATUS, want $want"; fi
+      else
+        fail "user/signal-$sig/$mode" "vplat did not listen: $(cat "$WORK/v.err")"
+      fi
+    done
+  done
 
   # a dynamically linked PIE: load addresses from the auxiliary vector
   local prog_static=$PROG

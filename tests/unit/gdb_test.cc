@@ -463,6 +463,46 @@ TEST_P(GdbSessionTest, TargetDescription) {
     EXPECT_EQ(t.Ask("qXfer:features:read:target.xml"), "E00");
 }
 
+TEST(GdbSignals, LinuxToGdbNumbers) {
+    // gdb's numbering (include/gdb/signals.def) keeps the BSD order
+    EXPECT_EQ(gdb_signal_from_linux(11), 11);   // SIGSEGV
+    EXPECT_EQ(gdb_signal_from_linux(6), 6);     // SIGABRT
+    EXPECT_EQ(gdb_signal_from_linux(7), 10);    // SIGBUS
+    EXPECT_EQ(gdb_signal_from_linux(10), 30);   // SIGUSR1
+    EXPECT_EQ(gdb_signal_from_linux(12), 31);   // SIGUSR2
+    EXPECT_EQ(gdb_signal_from_linux(17), 20);   // SIGCHLD
+    EXPECT_EQ(gdb_signal_from_linux(31), 12);   // SIGSYS
+    EXPECT_EQ(gdb_signal_from_linux(34), 46);   // SIGRTMIN+2 = GDB_SIGNAL_REALTIME_34
+    EXPECT_EQ(gdb_signal_from_linux(0), 0);
+    EXPECT_EQ(gdb_signal_from_linux(65), 0);
+    for (int s = 1; s <= 64; s++) {
+        if (s == 16) continue;   // SIGSTKFLT: gdb has no number for it
+        EXPECT_EQ(gdb_signal_to_linux(gdb_signal_from_linux(s)), s) << s;
+    }
+    EXPECT_EQ(gdb_signal_to_linux(0), 0);
+    EXPECT_EQ(gdb_signal_to_linux(200), 0);
+}
+
+TEST_P(GdbSessionTest, SignalStopsAndResumeSignals) {
+    Target t(GetParam(), kStraight);
+    t.stop = CpuStop{};
+    t.stop.kind = CPU_STOP_SIGNAL;
+    t.stop.signal = 11;
+    EXPECT_EQ(t.StopReply(), "T0bthread:1;");
+    EXPECT_EQ(t.Ask("?"), "T0bthread:1;");
+    EXPECT_EQ(t.Send("C0b"), GDB_ACT_RESUME);
+    EXPECT_EQ(t.s->resume_signal, 11);
+    EXPECT_EQ(t.Send("c"), GDB_ACT_RESUME);
+    EXPECT_EQ(t.s->resume_signal, 0);
+    EXPECT_EQ(t.Send("vCont;C06:1"), GDB_ACT_RESUME);
+    EXPECT_EQ(t.s->resume_signal, 6);
+    EXPECT_EQ(t.Send("S1e;10004"), GDB_ACT_RESUME);
+    EXPECT_EQ(t.s->resume_signal, 0x1e);
+    EXPECT_EQ(t.cs->pc, kCode + 4);
+    EXPECT_EQ(t.Send("C"), GDB_ACT_NONE);
+    EXPECT_EQ(t.Send("C0b;"), GDB_ACT_NONE);
+}
+
 TEST_P(GdbSessionTest, AuxiliaryVector) {
     Target t(GetParam(), kStraight);
     EXPECT_EQ(t.Ask("qXfer:auxv:read::0,100"), "");   // none given: not supported
