@@ -13,6 +13,7 @@
     X(IN_ASM, "in_asm", "show guest code as each block is translated")     \
     X(OP, "op", "show the optimized IR of each block")                     \
     X(OUT_ASM, "out_asm", "show generated host code (JIT tiers)")          \
+    X(LLVM_IR, "llvm_ir", "show the LLVM IR of each region (LLVM tier)")   \
     X(EXEC, "exec", "show each block entered")                             \
     X(CPU, "cpu", "show the CPU state before each block")                  \
     X(FPU, "fpu", "with cpu: include the floating-point registers")        \

@@ -21,12 +21,21 @@ void stats_print(const Stats *s, uint64_t insns, FILE *out) {
             probes ? 100.0 * (double)s->jmp_cache_hits / (double)probes : 0.0);
     fprintf(out, "  chain links made            %" PRIu64 "\n", s->chain_links);
     fprintf(out, "  code-page write faults      %" PRIu64 "\n", s->smc_faults);
-    if (s->tbs_promoted) {
+    if (s->tbs_promoted && !s->llvm_regions) {
         fprintf(out, "  TBs promoted to native      %" PRIu64 "\n", s->tbs_promoted);
         fprintf(out, "  native code generation      %.3f ms (%.2f us/TB)\n", s->promote_ns / 1e6,
                 s->promote_ns / 1e3 / (double)s->tbs_promoted);
         fprintf(out, "  native code bytes           %" PRIu64 "\n", s->native_code_bytes);
         fprintf(out, "  native chain patches        %" PRIu64 "\n", s->chain_patches);
         fprintf(out, "  native one-block loops      %" PRIu64 "\n", s->native_loops);
+    }
+    if (s->llvm_regions) {
+        fprintf(out, "  TBs promoted to llvm        %" PRIu64 "\n", s->tbs_promoted);
+        fprintf(out, "  llvm code generation        %.3f ms (%.2f us/TB)\n", s->promote_ns / 1e6,
+                s->promote_ns / 1e3 / (double)s->tbs_promoted);
+        fprintf(out, "  LLVM regions compiled       %" PRIu64 " (%.1f TBs each)\n", s->llvm_regions,
+                (double)s->llvm_region_tbs / (double)s->llvm_regions);
+        fprintf(out, "  LLVM compile time           %.3f ms total, median %.3f ms, p99 %.3f ms per region\n",
+                s->llvm_compile_ns / 1e6, s->llvm_compile_median_ns / 1e6, s->llvm_compile_p99_ns / 1e6);
     }
 }

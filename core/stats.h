@@ -22,6 +22,11 @@ typedef struct Stats {
     uint64_t native_code_bytes;
     uint64_t chain_patches;         /* native direct jumps patched */
     uint64_t native_loops;          /* self-looping TBs compiled with registers carried round the loop */
+    uint64_t llvm_regions;          /* regions compiled by the LLVM tier */
+    uint64_t llvm_region_tbs;       /* TBs in them */
+    uint64_t llvm_compile_ns;       /* lowering + optimization + code generation, all regions */
+    uint64_t llvm_compile_median_ns;
+    uint64_t llvm_compile_p99_ns;
 } Stats;
 
 void stats_print(const Stats *s, uint64_t insns_executed, FILE *out);

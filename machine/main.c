@@ -22,6 +22,7 @@
 #include "core/gdbstub.h"
 #include "core/log.h"
 #include "interp/interp.h"
+#include "jit-llvm/jitl.h"
 #include "jit-native/jitn.h"
 #include "machine/linux_user/lu.h"
 #include "machine/virt/virt_board.h"
@@ -37,14 +38,15 @@ typedef struct JitChoice {
     const char *name;
     bool available;
     const ExecTier *hot;
+    uint64_t threshold;      /* default --jit-threshold */
     const char *missing;
 } JitChoice;
 
 static const JitChoice jit_choices[] = {
-    {"none", true, NULL, NULL},
-    {"native", true, &jitn_tier, NULL},
-    {"llvm", false, NULL, "the LLVM backend (jit-llvm/) is not built yet"},
-    {"tiered", false, NULL, "tiered execution needs the LLVM backend (jit-llvm/), which is not built yet"},
+    {"none", true, NULL, 0, NULL},
+    {"native", true, &jitn_tier, JITN_DEFAULT_THRESHOLD, NULL},
+    {"llvm", true, &jitl_tier, JITL_DEFAULT_THRESHOLD, NULL},
+    {"tiered", false, NULL, 0, "tiered execution (interpreter, native, then LLVM) is not built yet"},
 };
 
 static void usage(FILE *out) {
@@ -57,7 +59,8 @@ static void usage(FILE *out) {
             "\n"
             "options:\n"
             "  --jit=MODE        execution tier: none (interpreter), native, llvm, tiered\n"
-            "  --jit-threshold N executions of a block before it is compiled (default 16)\n"
+            "  --jit-threshold N executions of a block before it is compiled (default 16 for\n"
+            "                    native, 1000 for llvm)\n"
             "  --jit-code-size N bytes of native code buffer (default 64M; full: flush)\n"
             "  -L PATH           sysroot for the ELF interpreter and its libraries\n"
             "                    (e.g. /usr/riscv64-linux-gnu)\n"
@@ -113,6 +116,7 @@ static int die_usage(const char *fmt, const char *arg) {
 typedef struct ExecOpts {
     const ExecTier *hot_tier;
     uint64_t jit_threshold;
+    bool jit_threshold_given;
     size_t jit_code_size;
     uint32_t log_mask;
     const char *log_file;
@@ -135,10 +139,11 @@ static int parse_exec_option(int argc, char **argv, int *i, const char *q, ExecO
             if (!strcmp(jit_choices[k].name, mode)) c = &jit_choices[k];
         if (!c) return die_usage("unknown --jit mode '%s' (none, native, llvm, tiered)", mode);
         if (!c->available) {
-            fprintf(stderr, "vplat: --jit=%s: %s; use --jit=none or --jit=native\n", mode, c->missing);
+            fprintf(stderr, "vplat: --jit=%s: %s; use --jit=none, native or llvm\n", mode, c->missing);
             return 2;
         }
         e->hot_tier = c->hot;
+        if (!e->jit_threshold_given && c->hot) e->jit_threshold = c->threshold;
     } else if (!strncmp(a, "--jit-threshold", 15) || !strncmp(a, "--jit-code-size", 15)) {
         const char *num = a[15] == '=' ? a + 16 : a[15] == 0 && *i + 1 < argc ? argv[++*i] : NULL;
         if (!num || (a[15] != '=' && a[15] != 0)) return die_usage("%s needs a number", a);
@@ -146,6 +151,7 @@ static int parse_exec_option(int argc, char **argv, int *i, const char *q, ExecO
         if (!parse_u64(num, &v)) return die_usage("not a number: '%s'", num);
         if (a[6] == 't') {
             e->jit_threshold = v;
+            e->jit_threshold_given = true;
         } else {
             if (v < 65536 || v > ((uint64_t)1 << 31)) return die_usage("--jit-code-size must be 64K..2G, not '%s'", num);
             e->jit_code_size = (size_t)v;

@@ -7,6 +7,7 @@
 #include "frontends/riscv/rv_cpu.h"
 #include "include/vplat/vplat.h"
 #include "interp/interp.h"
+#include "jit-llvm/jitl.h"
 #include "jit-native/jitn.h"
 
 struct VplatCpu {
@@ -19,9 +20,12 @@ VplatCpu *vplat_cpu_new(const char *arch, const char *jit, uint64_t mem_size, ch
         snprintf(err, err_len, "unknown architecture '%s' (supported: riscv64)", arch ? arch : "(null)");
         return NULL;
     }
-    bool native = jit && strcmp(jit, "native") == 0;
-    if (!jit || (strcmp(jit, "none") != 0 && !native)) {
-        snprintf(err, err_len, "execution tier '%s' is not available (supported: none, native)", jit ? jit : "(null)");
+    const ExecTier *hot = NULL;
+    if (jit && !strcmp(jit, "native")) hot = &jitn_tier;
+    else if (jit && !strcmp(jit, "llvm")) hot = &jitl_tier;
+    else if (!jit || strcmp(jit, "none") != 0) {
+        snprintf(err, err_len, "execution tier '%s' is not available (supported: none, native, llvm)",
+                 jit ? jit : "(null)");
         return NULL;
     }
     if (mem_size == 0 || (mem_size & (MEM_PAGE_SIZE - 1))) {
@@ -40,7 +44,7 @@ VplatCpu *vplat_cpu_new(const char *arch, const char *jit, uint64_t mem_size, ch
     }
     rv_cpu_init_user(&c->rv, &c->mem);
     cpu_set_tier(&c->rv.cs, &interp_tier);
-    if (native && !cpu_set_hot_tier(&c->rv.cs, &jitn_tier, 0, err, err_len)) {
+    if (hot && !cpu_set_hot_tier(&c->rv.cs, hot, 0, err, err_len)) {
         vplat_cpu_free(c);
         return NULL;
     }

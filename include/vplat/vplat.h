@@ -36,8 +36,9 @@ typedef enum VplatStop {
     VPLAT_STOP_LIMIT,          /* the instruction budget ran out */
 } VplatStop;
 
-/* arch: "riscv64".  jit: "none" (interpreter) or "native" (every block
- * compiled to x86-64 on first sight).  mem_size: size of the
+/* arch: "riscv64".  jit: "none" (interpreter), "native" (every block
+ * compiled to x86-64 on first sight) or "llvm" (every block compiled by
+ * LLVM on first sight, as the head of a region).  mem_size: size of the
  * guest address space (a multiple of 4096).  NULL on error, with a reason. */
 VplatCpu *vplat_cpu_new(const char *arch, const char *jit, uint64_t mem_size, char *err, size_t err_len);
 void vplat_cpu_free(VplatCpu *cpu);

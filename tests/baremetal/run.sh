@@ -27,9 +27,9 @@ set -u
 # The JIT modes run by default.  Each is a --jit value, optionally with @N
 # for --jit-threshold=N (native@0 compiles every block on first sight), as
 # in tests/guest/run.sh; native@1 compiles on the second visit, so the
-# interpreter and the native code share blocks and chains.  `llvm` joins
-# when it runs system mode.
-JIT_MODES="none native native@0 native@1"
+# interpreter and the native code share blocks and chains; llvm@0 makes
+# every block the head of an LLVM region.
+JIT_MODES="none native native@0 native@1 llvm llvm@0"
 
 CC=riscv64-unknown-elf-gcc
 QEMU=qemu-system-riscv64

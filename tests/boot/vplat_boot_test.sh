@@ -23,7 +23,7 @@ done
 VPLAT=$(cd "$(dirname "$VPLAT")" && pwd)/$(basename "$VPLAT")
 export VPLAT_GUEST_DIR=${VPLAT_GUEST_DIR:-$PWD/out/guest}
 # MODE or MODE@THRESHOLD (native@0: every block compiled on first sight)
-JIT_MODES=${JIT_MODES:-none native native@0}
+JIT_MODES=${JIT_MODES:-none native native@0 llvm}
 FW=/usr/lib/riscv64-linux-gnu/opensbi/generic
 logdir=${TEST_UNDECLARED_OUTPUTS_DIR:-${TMPDIR:-/tmp}}
 fails=0 runs=0
@@ -33,7 +33,7 @@ for mode in $JIT_MODES; do
   for fw in fw_dynamic fw_jump; do
     runs=$((runs + 1))
     echo "=== ${jit[*]}, $fw.bin"
-    if BOOT_BIOS=$FW/$fw.bin BOOT_LOG=$logdir/boot-$mode-$fw.log BOOT_TIMEOUT=${BOOT_TIMEOUT:-180} \
+    if BOOT_BIOS=$FW/$fw.bin BOOT_LOG=$logdir/boot-$mode-$fw.log BOOT_TIMEOUT=${BOOT_TIMEOUT:-300} \
          BOOT_EXPECT_NEWDEV=1 tests/boot/boot_check.sh "$VPLAT" system "${jit[@]}" -device newdev; then :; else fails=$((fails + 1)); fi
   done
 done

@@ -44,7 +44,8 @@ command -v "$CLANG" >/dev/null || { echo "build_and_run: $CLANG not found (scrip
 mkdir -p "$out/obj" "$crash_dir"
 
 san=(-fsanitize=address,undefined -fno-sanitize-recover=undefined)
-cflags=(-std=gnu11 -O1 -g -fno-omit-frame-pointer -fno-strict-aliasing -I"$root" -Wno-unused-command-line-argument)
+cflags=(-std=gnu11 -O1 -g -fno-omit-frame-pointer -fno-strict-aliasing -I"$root" -I/usr/lib/llvm-19/include
+        -Wno-unused-command-line-argument)
 
 # ---- build ---------------------------------------------------------------
 echo "build_and_run: compiling vplat with $CLANG (ASan + UBSan + fuzzer coverage) into $out"
@@ -55,7 +56,7 @@ FUZZ_CC="$CLANG ${cflags[*]} ${san[*]} -fsanitize=fuzzer-no-link -DVPLAT_HAVE_LI
 export FUZZ_CC
 objs_core=() objs_lu=() objs_pci=()
 jobs=()
-for src in "$root"/ir/*.c "$root"/core/*.c "$root"/frontends/riscv/*.c "$root"/interp/*.c "$root"/jit-native/*.c \
+for src in "$root"/ir/*.c "$root"/core/*.c "$root"/frontends/riscv/*.c "$root"/interp/*.c "$root"/jit-native/*.c "$root"/jit-llvm/*.c \
     "$root"/machine/linux_user/*.c "$root"/pcidev/*.c; do
     [ -e "$src" ] || continue
     rel=${src#"$root"/}
@@ -71,7 +72,7 @@ ar rcs "$out/liblu.a" "${objs_lu[@]}"
 link() { # target extra-objects...
     local t=$1
     shift
-    "$CLANG" "${cflags[@]}" "${san[@]}" -fsanitize=fuzzer "$here/fuzz_$t.c" "$@" -lunwind -lm -o "$out/fuzz_$t"
+    "$CLANG" "${cflags[@]}" "${san[@]}" -fsanitize=fuzzer "$here/fuzz_$t.c" "$@" -lunwind -lm -ldl -lpthread -o "$out/fuzz_$t"
 }
 for t in "${targets[@]}"; do
     case $t in

@@ -26,13 +26,17 @@
 
 set -u
 
-# The JIT modes run by default.  Add native, llvm, tiered here as the
-# backends land; --jit overrides this list.
+# The JIT modes run by default.  Add tiered here when it lands; --jit
+# overrides both lists.
 # Each mode is a --jit value, optionally with @N for --jit-threshold=N
 # (native@0 compiles every block on first sight) and :BYTES for
 # --jit-code-size (native@0:262144 keeps filling and flushing a tiny buffer);
 # +wx adds --jit-wx (separate writable and executable code mappings).
-JIT_MODES="none native native@0 native@1 native@0:262144 native@1+wx"
+JIT_MODES="none native native@0 native@1 native@0:262144 native@1+wx llvm"
+# Modes run on the statically linked builds only: llvm@0 makes every block
+# an LLVM region (about 10 ms of compilation each), and a dynamically
+# linked program runs thousands of blocks of ld.so before main.
+JIT_MODES_STATIC="llvm@0"
 
 SYSROOT=/usr/riscv64-linux-gnu
 CC=riscv64-linux-gnu-gcc
@@ -110,7 +114,11 @@ while [ $# -gt 0 ]; do
         *) echo "run.sh: unknown argument: $1" >&2; usage ;;
     esac
 done
-[ -n "${JIT_ARG// /}" ] && JIT_MODES=$JIT_ARG
+[ -n "${JIT_ARG// /}" ] && JIT_MODES=$JIT_ARG JIT_MODES_STATIC=""
+# modes_for LINK — the JIT modes a build linked that way runs under
+modes_for() {
+    if [ "$1" = static ]; then echo "$JIT_MODES $JIT_MODES_STATIC"; else echo "$JIT_MODES"; fi
+}
 
 fail_setup() {
     echo "run.sh: $*" >&2
@@ -144,7 +152,7 @@ while IFS= read -r line; do
         for opt in $f_opts; do
             variant="$link-$opt"
             match=0
-            for jit in $JIT_MODES; do
+            for jit in $(modes_for "$link"); do
                 if [ -z "$FILTER" ] || printf '%s\n' "$f_name/$variant/$jit" | grep -Eq -- "$FILTER"; then
                     match=1
                 fi
@@ -231,7 +239,7 @@ run_test() {
     [ "$link" = dynamic ] && ldopt=(-L "$SYSROOT")
     {
         if [ ! -x "$exe" ]; then
-            for jit in $JIT_MODES; do
+            for jit in $(modes_for "$link"); do
                 echo "FAIL $name/$variant/$jit"
                 echo "  build failed:"
                 head -n 10 "$exe.log" 2>/dev/null | sed 's/^/    /'
@@ -240,7 +248,7 @@ run_test() {
         else
             ref="$WORK/out/$name-$variant.qemu"
             run_guest "$ref" "${T_ARGS[$i]}" "$(command -v "$QEMU")" "${ldopt[@]}" "$exe"
-            for jit in $JIT_MODES; do
+            for jit in $(modes_for "$link"); do
                 [ -z "$FILTER" ] || printf '%s\n' "$name/$variant/$jit" | grep -Eq -- "$FILTER" || continue
                 got="$WORK/out/$name-$variant.vplat-$jit"
                 local mode=${jit%%:*}

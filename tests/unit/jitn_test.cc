@@ -1,5 +1,5 @@
-// jitn_test.cc — differential tests: the native backend against the
-// interpreter.  Two generators with fixed seeds:
+// jitn_test.cc — differential tests: each JIT backend (native, LLVM)
+// against the interpreter.  Two generators with fixed seeds:
 //   - random IR blocks (ALU ops, loads and stores that may fault, helper
 //     calls that read and write guest registers, forward branches, rotate
 //     idioms), some looping to themselves until a counter, a fault or the
@@ -22,6 +22,7 @@
 #include "tests/unit/vplat_c.h"
 
 extern "C" {
+#include "jit-llvm/jitl.h"
 #include "jit-native/jitn.h"
 }
 
@@ -205,12 +206,14 @@ struct Outcome {
     CpuExitReason reason;
     uint64_t vals[kNG], pc, insns, tval;
     uint64_t native_loops;  // TBs compiled with registers carried round their loop
+    uint64_t llvm_regions;
     uint32_t cause;
     std::vector<uint8_t> mem;
 };
 
 // baseline: native code without ISA extensions (BMI2) even where the host has them
-Outcome run_block(const IrBlock &blk, const uint64_t init[kNG], bool native, bool baseline = false,
+// hot: the JIT under test (NULL: the interpreter alone), every block compiled on first sight
+Outcome run_block(const IrBlock &blk, const uint64_t init[kNG], const ExecTier *hot, bool baseline = false,
                   uint64_t max_insns = 0) {
     GuestMem mem;
     EXPECT_TRUE(mem_init(&mem, 1ull << 24));
@@ -223,9 +226,9 @@ Outcome run_block(const IrBlock &blk, const uint64_t init[kNG], bool native, boo
     cpu->max_insns = max_insns;
     cpu_set_tier(cpu, &interp_tier);
     char err[128];
-    if (native) {
+    if (hot) {
         cpu->jit_baseline_x86 = baseline;
-        EXPECT_TRUE(cpu_set_hot_tier(cpu, &jitn_tier, 0, err, sizeof err)) << err;
+        EXPECT_TRUE(cpu_set_hot_tier(cpu, hot, 0, err, sizeof err)) << err;
     }
     cpu_install_fault_handler();
     g_block = &blk;
@@ -241,7 +244,8 @@ Outcome run_block(const IrBlock &blk, const uint64_t init[kNG], bool native, boo
     o.tval = o.reason == CPU_EXIT_EXCEPTION ? cpu->exc_tval : 0;
     o.mem.assign(mem.base + 0x1000, mem.base + 0x2000);
     o.native_loops = cpu->stats.native_loops;
-    if (native) {
+    o.llvm_regions = cpu->stats.llvm_regions;
+    if (hot) {
         // more than one when a looping block stores into its own page (0x1000):
         // that invalidates and unlinks it, and it is translated again
         EXPECT_GE(cpu->stats.tbs_promoted, 1u);
@@ -254,9 +258,15 @@ Outcome run_block(const IrBlock &blk, const uint64_t init[kNG], bool native, boo
 
 TEST(JitNative, HandlesEveryOp) { EXPECT_TRUE(jitn_covers_all_ops()); }
 
-TEST(JitNative, RandomIrBlocksMatchInterpreter) {
-    std::mt19937_64 rng(20261122);
-    int n = iterations(3000), faults = 0, rotates = 0, budget_stops = 0, carried_loops = 0;
+struct IrDiffCounts {
+    int n, faults, rotates, budget_stops, carried_loops, llvm_regions;
+};
+
+// n random blocks under the interpreter and under `hot`: identical outcomes.
+IrDiffCounts random_ir_blocks_match(const ExecTier *hot, uint64_t seed, int n) {
+    std::mt19937_64 rng(seed);
+    IrDiffCounts c = {n, 0, 0, 0, 0, 0};
+    int &faults = c.faults, &rotates = c.rotates, &budget_stops = c.budget_stops, &carried_loops = c.carried_loops;
     for (int iter = 0; iter < n; iter++) {
         IrBlock b;
         ir_block_init(&b, &kEnv, 0x1000);
@@ -264,31 +274,49 @@ TEST(JitNative, RandomIrBlocksMatchInterpreter) {
         random_block(rng, &b, loop);
         ir_optimize(&b);
         char err[256];
-        ASSERT_TRUE(ir_verify(&b, err, sizeof err)) << "iteration " << iter << ": " << err;
+        EXPECT_TRUE(ir_verify(&b, err, sizeof err)) << "iteration " << iter << ": " << err;
+        if (testing::Test::HasFailure()) return c;
         for (uint32_t i = 0; i < b.n_insns; i++) rotates += b.insns[i].op == IR_rotr || b.insns[i].op == IR_rotrw;
         uint64_t init[kNG];
         for (auto &v : init) v = edge(rng);
         init[0] = 0;
         init[kCtr] = 1 + rng() % 6;
         uint64_t max_insns = loop == kLoopForever || rng() % 4 == 0 ? 1 + rng() % 300 : 0;
-        Outcome want = run_block(b, init, false, false, max_insns);
-        Outcome got = run_block(b, init, true, iter % 2, max_insns);
+        Outcome want = run_block(b, init, nullptr, false, max_insns);
+        Outcome got = run_block(b, init, hot, iter % 2, max_insns);
         faults += want.reason == CPU_EXIT_EXCEPTION;
         budget_stops += want.reason == CPU_EXIT_INSN_LIMIT;
         carried_loops += got.native_loops != 0;
-        ASSERT_EQ(got.reason, want.reason) << "iteration " << iter;
-        for (int g = 0; g < kNG; g++) ASSERT_EQ(got.vals[g], want.vals[g]) << "iteration " << iter << " r" << g;
-        ASSERT_EQ(got.pc, want.pc) << "iteration " << iter;
-        ASSERT_EQ(got.insns, want.insns) << "iteration " << iter;
-        ASSERT_EQ(got.cause, want.cause) << "iteration " << iter;
-        ASSERT_EQ(got.tval, want.tval) << "iteration " << iter;
-        ASSERT_TRUE(got.mem == want.mem) << "iteration " << iter;
+        c.llvm_regions += got.llvm_regions != 0;
+        EXPECT_EQ(got.reason, want.reason) << "iteration " << iter;
+        for (int g = 0; g < kNG; g++) EXPECT_EQ(got.vals[g], want.vals[g]) << "iteration " << iter << " r" << g;
+        EXPECT_EQ(got.pc, want.pc) << "iteration " << iter;
+        EXPECT_EQ(got.insns, want.insns) << "iteration " << iter;
+        EXPECT_EQ(got.cause, want.cause) << "iteration " << iter;
+        EXPECT_EQ(got.tval, want.tval) << "iteration " << iter;
+        EXPECT_TRUE(got.mem == want.mem) << "iteration " << iter;
+        if (testing::Test::HasFailure()) {
+            ir_print_block(stderr, &b);
+            ir_block_free(&b);
+            return c;
+        }
         ir_block_free(&b);
     }
     EXPECT_GT(faults, n / 20);        // the generator really exercises faults,
     EXPECT_GT(budget_stops, n / 10);  // instruction budgets running out in loops,
-    EXPECT_GT(carried_loops, n / 12); // loops with registers carried round the back edge,
     EXPECT_GT(rotates, n / 10);       // and rotate idioms ir_optimize recognizes
+    return c;
+}
+
+TEST(JitNative, RandomIrBlocksMatchInterpreter) {
+    IrDiffCounts c = random_ir_blocks_match(&jitn_tier, 20261122, iterations(3000));
+    EXPECT_GT(c.carried_loops, c.n / 12);  // loops with registers carried round the back edge
+}
+
+// LLVM compiles a block in milliseconds: fewer blocks (VPLAT_DIFF_ITERS for more).
+TEST(JitLlvm, RandomIrBlocksMatchInterpreter) {
+    IrDiffCounts c = random_ir_blocks_match(&jitl_tier, 20261123, iterations(3000) / 5);
+    EXPECT_GT(c.llvm_regions, c.n * 9 / 10);  // LLVM really compiled them
 }
 
 // ---- random RV64GC sequences -------------------------------------------------
@@ -453,15 +481,15 @@ GuestRun run_program(const std::vector<uint32_t> &prog, const uint64_t init[64],
     return g;
 }
 
-TEST(JitNative, RandomGuestProgramsMatchInterpreter) {
-    std::mt19937_64 rng(42);
-    int n = iterations(1500), exceptions = 0;
+void random_programs_match(const char *jit, uint64_t seed, int n) {
+    std::mt19937_64 rng(seed);
+    int exceptions = 0;
     for (int iter = 0; iter < n; iter++) {
         std::vector<uint32_t> prog = random_program(rng);
         uint64_t init[64];
         for (auto &v : init) v = edge(rng);
         GuestRun want = run_program(prog, init, "none");
-        GuestRun got = run_program(prog, init, "native");
+        GuestRun got = run_program(prog, init, jit);
         exceptions += want.stop == VPLAT_STOP_EXCEPTION;
         ASSERT_EQ(got.stop, want.stop) << "iteration " << iter;
         for (int r = 0; r < 64; r++) ASSERT_EQ(got.regs[r], want.regs[r]) << "iteration " << iter << " reg " << r;
@@ -473,5 +501,9 @@ TEST(JitNative, RandomGuestProgramsMatchInterpreter) {
     }
     EXPECT_GT(exceptions, 0);
 }
+
+TEST(JitNative, RandomGuestProgramsMatchInterpreter) { random_programs_match("native", 42, iterations(1500)); }
+
+TEST(JitLlvm, RandomGuestProgramsMatchInterpreter) { random_programs_match("llvm", 43, iterations(1500) / 5); }
 
 }  // namespace
