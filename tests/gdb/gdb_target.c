@@ -49,8 +49,11 @@ __attribute__((noinline)) void crash(volatile long *p) {
 }
 
 int main(int argc, char **argv) {
-    if (argc > 1 && !strcmp(argv[1], "spin"))
+    if (argc > 1 && !strcmp(argv[1], "spin")) {
+        puts("spinning");                /* run.sh interrupts once it sees this */
+        fflush(stdout);
         for (;;) counter++;              /* LINE_SPIN */
+    }
     if (argc > 1 && !strcmp(argv[1], "segv"))
         crash(0);
     if (argc > 1 && !strcmp(argv[1], "abort"))

@@ -30,8 +30,9 @@
 #                             a watchpoint on jiffies_64, Ctrl-C, kill; the
 #                             transcript up to the Ctrl-C must equal
 #                             qemu-system-riscv64 -S -gdb's
-# Each part runs under every --jit mode (default: none native native@0,
-# MODE@N meaning --jit-threshold N).  Nothing expected comes from vplat:
+# Each part runs under every --jit mode (MODE@N meaning --jit-threshold
+# N; default: user none native native@0 llvm@0, system none native
+# native@0 llvm).  Nothing expected comes from vplat:
 # the references are QEMU's transcripts and values worked out from the
 # program (gdb_target.c) or read from vmlinux's symbols.
 #
@@ -42,13 +43,15 @@ set -u
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$HERE/../.." && pwd)
 VPLAT=
-JIT_MODES="none native native@0"
+JIT_MODES=
+USER_MODES="none native native@0 llvm@0"
+SYSTEM_MODES="none native native@0 llvm"
 PARTS="user system"
 KEEP=0
 while [ $# -gt 0 ]; do
   case $1 in
     --vplat) VPLAT=$2; shift 2 ;;
-    --jit) JIT_MODES=${2//,/ }; shift 2 ;;
+    --jit) JIT_MODES=${2//,/ }; shift 2 ;;   # both parts
     --part) PARTS=$2; shift 2 ;;
     --keep) KEEP=1; shift ;;
     -h|--help) sed -n '2,/^set -u/{/^set -u/d;s/^# \{0,1\}//;p}' "$0"; exit 0 ;;
@@ -130,19 +133,21 @@ start_target() {
   return 1
 }
 
-# run_gdb SCRIPT OUT [interrupt]: gdb in batch mode; with `interrupt`, SIGINT
-# once the transcript shows READY-TO-INTERRUPT (gdb then sends Ctrl-C)
+# run_gdb SCRIPT OUT [interrupt [FILE TEXT]]: gdb in batch mode; with
+# `interrupt`, SIGINT once the transcript shows READY-TO-INTERRUPT (and
+# FILE shows TEXT, if given): gdb then sends Ctrl-C
 run_gdb() {
-  local script=$1 out=$2
+  local script=$1 out=$2 wait_file=${4:-} wait_text=${5:-}
   timeout "$TIMEOUT" $GDB -batch -nx -x "$script" > "$out" 2>&1 &
   local gpid=$!
   if [ "${3:-}" = interrupt ]; then
     for _ in $(seq 1200); do
-      grep -q READY-TO-INTERRUPT "$out" 2>/dev/null && break
+      if grep -q READY-TO-INTERRUPT "$out" 2>/dev/null &&
+         { [ -z "$wait_file" ] || grep -q "$wait_text" "$wait_file" 2>/dev/null; }; then break; fi
       kill -0 $gpid 2>/dev/null || break
       sleep 0.1
     done
-    sleep 1
+    sleep 0.5
     pkill -INT -P $gpid -x $GDB 2>/dev/null || kill -INT $gpid 2>/dev/null
   fi
   wait $gpid
@@ -188,6 +193,7 @@ same() {
 # ---- user mode -------------------------------------------------------------------
 
 user_part() {
+  local JIT_MODES=${JIT_MODES:-$USER_MODES}
   need riscv64-linux-gnu-gcc
   need qemu-riscv64
   PROG=$WORK/gdb_target
@@ -326,7 +332,7 @@ user_part() {
     # shellcheck disable=SC2086
     if start_target "$WORK/v.out" "$WORK/v.err" "$VPLAT" user $j -g 0 "$PROG" spin; then
       fill "$HERE/user_interrupt.gdb" "$WORK/v_int_$mode.gdb" "$PORT"
-      run_gdb "$WORK/v_int_$mode.gdb" "$WORK/v_int_$mode.txt" interrupt
+      run_gdb "$WORK/v_int_$mode.gdb" "$WORK/v_int_$mode.txt" interrupt "$WORK/v.out" spinning
       wait_target
       expect "user/interrupt/$mode" "$WORK/v_int_$mode.txt" 'Program received signal SIGINT' '^spun 1$' '^main \+ [0-9]+ in section' \
         'killed\]'
@@ -341,6 +347,7 @@ user_part() {
 # ---- system mode -------------------------------------------------------------------
 
 system_part() {
+  local JIT_MODES=${JIT_MODES:-$SYSTEM_MODES}
   need qemu-system-riscv64
   local img=$GUEST/Image initrd=$GUEST/initramfs.cpio.gz vmlinux=$GUEST/linux-6.1/vmlinux
   for f in "$img" "$initrd" "$vmlinux" "$FW"; do

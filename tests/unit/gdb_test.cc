@@ -3,8 +3,8 @@
 // bytes and packets (garbage, overlong, bad hex, bad checksums) that must
 // never crash it, and the commands driven through a GdbSession over a real
 // RISC-V hart: registers, memory, target description, breakpoints,
-// watchpoints and steps run by cpu_exec under the interpreter and the
-// native JIT.  Packets are built here from the protocol's rules (checksum
+// watchpoints and steps run by cpu_exec under the interpreter, the
+// native JIT and the LLVM JIT.  Packets are built here from the protocol's rules (checksum
 // = sum of the data bytes mod 256), never from the stub's own encoder;
 // program encodings come from GNU as, expected values are worked out by
 // hand from the instructions.
@@ -19,6 +19,7 @@
 
 #include "tests/unit/vplat_c.h"
 extern "C" {
+#include "jit-llvm/jitl.h"
 #include "jit-native/jitn.h"
 }
 
@@ -245,9 +246,9 @@ struct Target {
         rv_cpu_init_user(cpu.get(), &mem);
         cs = &cpu->cs;
         cpu_set_tier(cs, &interp_tier);
-        if (!strcmp(jit, "native")) {
+        if (strcmp(jit, "none") != 0) {   // every block hot at once
             char err[128];
-            EXPECT_TRUE(cpu_set_hot_tier(cs, &jitn_tier, 0, err, sizeof err)) << err;
+            EXPECT_TRUE(cpu_set_hot_tier(cs, !strcmp(jit, "llvm") ? &jitl_tier : &jitn_tier, 0, err, sizeof err)) << err;
         }
         cpu_install_fault_handler();
         // as the Linux user mode does: writes into translated code drop it
@@ -741,7 +742,7 @@ TEST_P(GdbSessionTest, HostilePacketsNeverCrash) {
     EXPECT_EQ(t.Ask("qC"), "QC1");
 }
 
-INSTANTIATE_TEST_SUITE_P(Tiers, GdbSessionTest, ::testing::Values("none", "native"));
+INSTANTIATE_TEST_SUITE_P(Tiers, GdbSessionTest, ::testing::Values("none", "native", "llvm"));
 
 // ---- system mode: CSRs, the privilege, memory through the MMU ----
 
