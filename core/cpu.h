@@ -119,6 +119,7 @@ struct CpuState {
     bool perf_map;                  /* name JIT code in /tmp/perf-PID.map for perf */
     bool jit_wx;                    /* never map JIT code writable and executable at once */
     bool jit_baseline_x86;          /* native code without ISA extensions (BMI2) even if the host has them (tests) */
+    bool jit_sync;                  /* compile on this thread, never in the background (deterministic mode, tests) */
     CpuDebug *debug;                /* a debugger's breakpoints, watchpoints, steps (core/debug.h); NULL: none */
     uint32_t exit_reason;           /* IR_EXIT_* of the last IR exit taken by native code */
 

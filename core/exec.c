@@ -250,6 +250,14 @@ static void restore_precise_state(CpuState *cpu) {
     }
 }
 
+void cpu_before_fork(CpuState *cpu) {
+    if (cpu->hot_tier && cpu->hot_tier->before_fork) cpu->hot_tier->before_fork(cpu);
+}
+
+void cpu_after_fork(CpuState *cpu, bool child) {
+    if (cpu->hot_tier && cpu->hot_tier->after_fork) cpu->hot_tier->after_fork(cpu, child);
+}
+
 void cpu_request_exit(CpuState *cpu) {
     cpu->exit_request = 1;
     cpu->insn_limit = 0;
@@ -266,6 +274,8 @@ static bool promote(CpuState *cpu, Tb *tb) {
     bool ok = cpu->hot_tier->prepare(cpu, tb);
     cpu->stats.promote_ns += now_ns() - t0;
     if (!ok) return false;
+    /* a tier that compiles in the background installs the code later */
+    if (!tb->native) return true;
     cpu->stats.tbs_promoted++;
     /* chain the edges that already exist, in both directions */
     TbCache *c = cpu->tbs;
@@ -303,6 +313,7 @@ CpuExitReason cpu_exec(CpuState *cpu) {
     for (;;) {
         tb_reclaim(cpu->tbs);
         update_insn_limit(cpu);
+        if (cpu->hot_tier && cpu->hot_tier->poll) cpu->hot_tier->poll(cpu);
         if (cpu->debug && cpu_debug_check(cpu)) {
             ret = CPU_EXIT_DEBUG;
             break;

@@ -8,7 +8,10 @@
 # Each config builds in its own Bazel output base (~/.cache/vplat-sanitize/)
 # and creates no bazel-* symlinks, so it never evicts the normal -O2 build
 # or repoints bazel-bin/.  The fuzz test is left out (it builds with clang's
-# own ASan+UBSan anyway, tests/fuzz/build_and_run.sh).
+# own ASan+UBSan anyway, tests/fuzz/build_and_run.sh).  The guest suite
+# runs every JIT mode except the static-only llvm@0 (VPLAT_GUEST_MODES_STATIC
+# empty: LLVM compiles every block there and the suite would outgrow its
+# time budget; `llvm` still runs the LLVM tier under the sanitizers).
 #
 # Guest faults reach vplat as host SIGSEGV/SIGBUS, which vplat's handler
 # (core/exec.c) turns into guest signals, so the sanitizers must leave
@@ -33,7 +36,7 @@ for c in "${configs[@]}"; do
     start=$(date +%s)
     bazel --output_base="$base_dir/$c" test --config="$c" --symlink_prefix=/ \
         --test_env=ASAN_OPTIONS="$asan_opts" --test_env=UBSAN_OPTIONS="$ubsan_opts" \
-        --test_env=VPLAT_GUEST_DIR="${VPLAT_GUEST_DIR:-$PWD/out/guest}" \
+        --test_env=VPLAT_GUEST_DIR="${VPLAT_GUEST_DIR:-$PWD/out/guest}" --test_env=VPLAT_GUEST_MODES_STATIC= \
         -- //tests/... -//tests/fuzz:fuzz_test 2>&1 | tee "$log"
     rc=${PIPESTATUS[0]}
     passed=$(grep -cE '^//[^ ]+ +(\(cached\) )?PASSED' "$log")
