@@ -555,7 +555,9 @@ TEST_P(GdbSessionTest, BreakpointInHotChainedLoop) {
     // run the loop to the end once: hot, compiled (and chained) under the JITs
     ASSERT_EQ(t.Run(), CPU_EXIT_SYSCALL);
     EXPECT_EQ(t.X(10), 100u);
-    if (strcmp(GetParam(), "none") != 0) EXPECT_GT(t.cs->stats.tbs_promoted, 0u);
+    if (strcmp(GetParam(), "none") != 0) {
+        EXPECT_GT(t.cs->stats.tbs_promoted, 0u);
+    }
     t.cs->pc = kCode;
     t.cs->vals[10] = 0;
     EXPECT_EQ(t.Ask("Z0,10008,4"), "OK");          // addi a1,a1,-1 in the loop body
