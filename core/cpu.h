@@ -38,6 +38,8 @@ typedef struct CpuState CpuState;
 typedef struct TbCache TbCache;
 typedef struct Tb Tb;
 typedef struct ExecTier ExecTier;
+typedef struct CpuDebug CpuDebug;
+typedef struct GdbArchOps GdbArchOps;
 
 /* What a frontend provides to the guest-agnostic core. */
 typedef struct CpuArchOps {
@@ -60,6 +62,9 @@ typedef struct CpuArchOps {
      * current privilege mode; returns 0, or the exception cause (page or
      * access fault) without raising it. */
     uint32_t (*code_phys)(CpuState *cpu, uint64_t pc, uint64_t *paddr);
+    /* The gdb stub's view of this architecture (core/gdbstub.h): register
+     * numbering, target description, debugger memory access. */
+    const GdbArchOps *gdb;
 } CpuArchOps;
 
 /* Why cpu_exec returned to its caller (the machine). */
@@ -71,6 +76,7 @@ typedef enum CpuExitReason {
     CPU_EXIT_INSN_LIMIT,      /* --max-insns reached */
     CPU_EXIT_REQUEST,         /* exit_request was set (signal, timer, ...) */
     CPU_EXIT_ARCH,            /* a frontend-defined exit (exc_cause says which); pc at the insn */
+    CPU_EXIT_DEBUG,           /* breakpoint, watchpoint, step done, interrupt: see core/debug.h */
 } CpuExitReason;
 
 /* Exception causes the core itself raises on memory faults (a frontend maps
@@ -113,6 +119,7 @@ struct CpuState {
     bool perf_map;                  /* name JIT code in /tmp/perf-PID.map for perf */
     bool jit_wx;                    /* never map JIT code writable and executable at once */
     bool jit_baseline_x86;          /* native code without ISA extensions (BMI2) even if the host has them (tests) */
+    CpuDebug *debug;                /* a debugger's breakpoints, watchpoints, steps (core/debug.h); NULL: none */
     uint32_t exit_reason;           /* IR_EXIT_* of the last IR exit taken by native code */
 
     /* exception state, valid after CPU_EXIT_EXCEPTION */

@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "core/crash.h"
+#include "core/debug.h"
 #include "core/log.h"
 
 static __thread CpuState *cpu_current;
@@ -131,6 +132,7 @@ static Tb *tb_translate(CpuState *cpu, uint64_t pc, uint64_t phys_page, uint32_t
     for (;;) {
         ir_block_reset(&tb->ir, pc);
         cpu->arch->translate(cpu, pc, max_insns, &tb->ir);
+        if (cpu->debug && cpu_debug_fix_block(cpu, tb, &max_insns)) continue;   /* cut before a breakpoint */
         ir_optimize(&tb->ir);
         if (cpu->verify_ir) {
             char err[256];
@@ -177,6 +179,7 @@ static Tb *tb_translate(CpuState *cpu, uint64_t pc, uint64_t phys_page, uint32_t
 static inline uint32_t cpu_tb_flags(CpuState *cpu) {
     uint32_t f = cpu->tb_max_insns == 1 ? TB_FLAG_SINGLESTEP : 0;
     if (cpu->arch->tb_flags) f |= cpu->arch->tb_flags(cpu);
+    if (cpu->debug) f |= cpu_debug_tb_flags(cpu);
     return f;
 }
 
@@ -285,6 +288,7 @@ CpuExitReason cpu_exec(CpuState *cpu) {
         cpu->jmp_valid = false;
         tb_reclaim(cpu->tbs);
         cpu_current = saved_current;
+        if (cpu->debug && cpu_debug_take_trap(cpu)) return CPU_EXIT_DEBUG;   /* a watchpoint, before its access */
         if (cpu->log_mask & LOG_INT)
             fprintf(cpu->log, "exception cause=%u tval=0x%" PRIx64 " pc=0x%" PRIx64 "\n", cpu->exc_cause,
                     cpu->exc_tval, cpu->pc);
@@ -299,6 +303,10 @@ CpuExitReason cpu_exec(CpuState *cpu) {
     for (;;) {
         tb_reclaim(cpu->tbs);
         update_insn_limit(cpu);
+        if (cpu->debug && cpu_debug_check(cpu)) {
+            ret = CPU_EXIT_DEBUG;
+            break;
+        }
         if (cpu->exit_request) {
             cpu->exit_request = 0;
             ret = CPU_EXIT_REQUEST;
@@ -364,6 +372,11 @@ CpuExitReason cpu_exec(CpuState *cpu) {
             goto out;
         case IR_EXIT_ARCH:
             ret = CPU_EXIT_ARCH;
+            goto out;
+        case IR_EXIT_DEBUG:
+            cpu->insn_count--;   /* the instruction at the breakpoint did not run */
+            cpu_debug_break_hit(cpu);
+            ret = CPU_EXIT_DEBUG;
             goto out;
         default:
             continue;

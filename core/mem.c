@@ -230,6 +230,44 @@ bool mem_read_str(const GuestMem *m, uint64_t addr, char *dst, size_t max) {
     return false;
 }
 
+/* A debugger's access: any page the guest mapped, whatever its
+ * permissions (gdb reads and patches .text); the host protection is
+ * lifted around the copy.  A write keeps translated code coherent like
+ * mem_write. */
+bool mem_debug_access(GuestMem *m, uint64_t addr, void *buf, size_t len, bool is_write) {
+    if (!mem_range_ok(m, addr, len, 0))
+        return false;
+    uint8_t *p = buf;
+    while (len) {
+        uint64_t page = addr & MEM_PAGE_MASK;
+        size_t n = (size_t)(page + MEM_PAGE_SIZE - addr);
+        if (n > len)
+            n = len;
+        uint32_t f = mem_page_flags(m, page);
+        if (is_write && (f & MEM_PAGE_CODE)) {
+            if (m->code_write)
+                m->code_write(m->code_write_opaque, page, MEM_PAGE_SIZE);
+            mem_unprotect_code_page(m, page);
+            f = mem_page_flags(m, page);
+        }
+        int have = mem_host_prot(f);
+        int need = is_write ? PROT_READ | PROT_WRITE : PROT_READ;
+        bool lift = (have & need) != need;
+        if (lift && mprotect(m->base + page, MEM_PAGE_SIZE, need) != 0)
+            return false;
+        if (is_write)
+            memcpy(m->base + addr, p, n);
+        else
+            memcpy(p, m->base + addr, n);
+        if (lift)
+            mprotect(m->base + page, MEM_PAGE_SIZE, have);
+        addr += n;
+        p += n;
+        len -= n;
+    }
+    return true;
+}
+
 void mem_protect_code_page(GuestMem *m, uint64_t addr) {
     uint64_t page = addr & MEM_PAGE_MASK;
     uint32_t f = mem_page_flags(m, page);

@@ -75,6 +75,11 @@ bool mem_write(GuestMem *m, uint64_t addr, const void *src, size_t len);
 /* Read a NUL-terminated string of at most max bytes; false if unmapped/too long. */
 bool mem_read_str(const GuestMem *m, uint64_t addr, char *dst, size_t max);
 
+/* A debugger's copy (the gdb stub): every page the guest mapped, ignoring
+ * its permissions; writes invalidate translated code there.  false if any
+ * byte is unmapped (a write may then have changed earlier pages). */
+bool mem_debug_access(GuestMem *m, uint64_t addr, void *buf, size_t len, bool is_write);
+
 /* Write-protect a page that now holds translated code (if guest-writable). */
 void mem_protect_code_page(GuestMem *m, uint64_t addr);
 /* Undo it (after invalidating the page's TBs). */

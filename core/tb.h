@@ -28,7 +28,11 @@ typedef struct TbEdge {
     uint32_t slot;
 } TbEdge;
 
-enum { TB_FLAG_SINGLESTEP = 1u << 0 };
+enum {
+    TB_FLAG_SINGLESTEP = 1u << 0,
+    TB_FLAG_DEBUG_NOBP = 1u << 1,    /* translated ignoring breakpoints (a debugger's step, core/debug.h) */
+    TB_FLAG_DEBUG_WATCH = 1u << 2,   /* watchpoints exist: interpreted, memory ops check them */
+};
 
 struct Tb {
     /* key */

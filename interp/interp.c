@@ -19,14 +19,19 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/debug.h"
 #include "core/softmmu_inline.h"
 #include "ir/ir_sem.h"
 
 #define SLOT_JUNK (CPU_MAX_SLOTS - 1)   /* absorbs unused results, reads of "none" */
 
 /* Handler index space: IR op o has index o (register form) and, if it has
- * an immediate form, IR_NUM_OPS + o. */
+ * an immediate form, IR_NUM_OPS + o.  Memory ops in blocks that check
+ * watchpoints (TB_FLAG_DEBUG_WATCH, core/debug.h) use 2 * IR_NUM_OPS + o
+ * (user mode) and 3 * IR_NUM_OPS + o (system mode). */
 #define RI(o) (IR_NUM_OPS + (o))
+#define WU(o) (2 * IR_NUM_OPS + (o))
+#define WS(o) (3 * IR_NUM_OPS + (o))
 
 enum { RESOLVE_HANDLERS = 1 };
 static TbExit interp_exec(CpuState *cpu, Tb *tb, bool chain, InterpOp *resolve, uint32_t n_resolve,
@@ -105,6 +110,8 @@ bool interp_lower(CpuState *cpu, Tb *tb) {
         /* system mode: loads and stores take the softmmu handlers, which
          * sit in the immediate-form table (memory ops have no such form) */
         if (cpu->smmu && (info->flags & (IR_F_LOAD | IR_F_STORE))) h = RI(in->op);
+        if ((tb->flags & TB_FLAG_DEBUG_WATCH) && (info->flags & (IR_F_LOAD | IR_F_STORE)))
+            h = cpu->smmu ? WS(in->op) : WU(in->op);
         if (in->op == IR_call) {
             op->x.fn = b->env->helpers[in->aux].fn;
         } else if (in->op == IR_fpfast) {
@@ -124,7 +131,7 @@ bool interp_lower(CpuState *cpu, Tb *tb) {
     if (ok) {
         for (uint32_t k = 0; k < n_ops; k++) {
             uintptr_t h = (uintptr_t)ops[k].handler;
-            uint32_t irop = (uint32_t)(h >= IR_NUM_OPS ? h - IR_NUM_OPS : h);
+            uint32_t irop = (uint32_t)(h % IR_NUM_OPS);
             if (ir_op_info[irop].flags & IR_F_BRANCH) ops[k].x.target = &ops[label_op[ops[k].x.u]];
         }
         interp_exec(cpu, NULL, false, ops, n_ops, NULL);
@@ -180,19 +187,37 @@ static TbExit interp_exec(CpuState *cpu, Tb *tb, bool chain, InterpOp *resolve, 
         [IR_ld64] = &&L_ld64_sys, [IR_st8] = &&L_st8_sys, [IR_st16] = &&L_st16_sys,
         [IR_st32] = &&L_st32_sys, [IR_st64] = &&L_st64_sys,
     };
+    /* Memory ops that check watchpoints first, user and system mode. */
+    static const void *const handlers_wu[IR_NUM_OPS] = {
+        [IR_ld8u] = &&L_ld8u_wu, [IR_ld8s] = &&L_ld8s_wu, [IR_ld16u] = &&L_ld16u_wu,
+        [IR_ld16s] = &&L_ld16s_wu, [IR_ld32u] = &&L_ld32u_wu, [IR_ld32s] = &&L_ld32s_wu,
+        [IR_ld64] = &&L_ld64_wu, [IR_st8] = &&L_st8_wu, [IR_st16] = &&L_st16_wu,
+        [IR_st32] = &&L_st32_wu, [IR_st64] = &&L_st64_wu,
+    };
+    static const void *const handlers_ws[IR_NUM_OPS] = {
+        [IR_ld8u] = &&L_ld8u_ws, [IR_ld8s] = &&L_ld8s_ws, [IR_ld16u] = &&L_ld16u_ws,
+        [IR_ld16s] = &&L_ld16s_ws, [IR_ld32u] = &&L_ld32u_ws, [IR_ld32s] = &&L_ld32s_ws,
+        [IR_ld64] = &&L_ld64_ws, [IR_st8] = &&L_st8_ws, [IR_st16] = &&L_st16_ws,
+        [IR_st32] = &&L_st32_ws, [IR_st64] = &&L_st64_ws,
+    };
     TbExit res = {0};
 
     if (complete) {
         for (uint32_t o = 0; o < IR_NUM_OPS; o++) {
             if (!handlers[o]) *complete = false;
             if ((ir_op_info[o].flags & IR_F_IMM_B) && !handlers_ri[o]) *complete = false;
+            if ((ir_op_info[o].flags & (IR_F_LOAD | IR_F_STORE)) && (!handlers_ri[o] || !handlers_wu[o] || !handlers_ws[o]))
+                *complete = false;
         }
         return res;
     }
     if (resolve) {
         for (uint32_t k = 0; k < n_resolve; k++) {
             uintptr_t h = (uintptr_t)resolve[k].handler;
-            resolve[k].handler = h >= IR_NUM_OPS ? handlers_ri[h - IR_NUM_OPS] : handlers[h];
+            const void *const *table = h >= 3 * IR_NUM_OPS ? handlers_ws
+                                       : h >= 2 * IR_NUM_OPS ? handlers_wu
+                                       : h >= IR_NUM_OPS ? handlers_ri : handlers;
+            resolve[k].handler = table[h % IR_NUM_OPS];
         }
         return res;
     }
@@ -318,6 +343,45 @@ L_zext32: V[op->d] = (uint32_t)V[op->a]; NEXT();
     SYS_STORE(st16, 2)
     SYS_STORE(st32, 4)
     SYS_STORE(st64, 8)
+
+    /* The same with watchpoints (core/debug.h): checked before the access;
+     * a hit long-jumps out like a fault, cur_op already naming the op. */
+#define WATCH(size, kind) cpu_debug_watch_access(cpu, addr, size, kind)
+#define LOAD_WU(name, size, T, ext)                                                                     \
+    L_##name##_wu: {                                                                                    \
+        ADDR(size, CPU_FAULT_LOAD);                                                                     \
+        WATCH(size, CPU_WATCH_READ);                                                                    \
+        T v; memcpy(&v, base + addr, sizeof v); V[op->d] = (uint64_t)(ext)v; NEXT();                    \
+    }                                                                                                   \
+    L_##name##_ws: {                                                                                    \
+        SYS_ADDR();                                                                                     \
+        WATCH(size, CPU_WATCH_READ);                                                                    \
+        V[op->d] = (uint64_t)(ext)(T)softmmu_load(cpu, addr, size, (int)op->x.u);                       \
+        NEXT();                                                                                         \
+    }
+    LOAD_WU(ld8u, 1, uint8_t, uint64_t)
+    LOAD_WU(ld8s, 1, int8_t, int64_t)
+    LOAD_WU(ld16u, 2, uint16_t, uint64_t)
+    LOAD_WU(ld16s, 2, int16_t, int64_t)
+    LOAD_WU(ld32u, 4, uint32_t, uint64_t)
+    LOAD_WU(ld32s, 4, int32_t, int64_t)
+    LOAD_WU(ld64, 8, uint64_t, uint64_t)
+#define STORE_WU(name, size, T)                                                                         \
+    L_##name##_wu: {                                                                                    \
+        ADDR(size, CPU_FAULT_STORE);                                                                    \
+        WATCH(size, CPU_WATCH_WRITE);                                                                   \
+        T v = (T)V[op->b]; memcpy(base + addr, &v, sizeof v); NEXT();                                   \
+    }                                                                                                   \
+    L_##name##_ws: {                                                                                    \
+        SYS_ADDR();                                                                                     \
+        WATCH(size, CPU_WATCH_WRITE);                                                                   \
+        softmmu_store(cpu, addr, V[op->b], size, (int)op->x.u);                                         \
+        NEXT();                                                                                         \
+    }
+    STORE_WU(st8, 1, uint8_t)
+    STORE_WU(st16, 2, uint16_t)
+    STORE_WU(st32, 4, uint32_t)
+    STORE_WU(st64, 8, uint64_t)
 
 L_ldenv: { uint64_t v; memcpy(&v, (const char *)cpu + op->imm, 8); V[op->d] = v; NEXT(); }
 L_stenv: { uint64_t v = V[op->a]; memcpy((char *)cpu + op->imm, &v, 8); NEXT(); }

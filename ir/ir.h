@@ -69,6 +69,7 @@ enum {
     IR_EXIT_HALT      = 5,
     IR_EXIT_NEXT      = 6,  /* just return to the loop (e.g. after a state change) */
     IR_EXIT_ARCH      = 7,  /* frontend-defined, handled by the machine (cause says what) */
+    IR_EXIT_DEBUG     = 8,  /* a debugger breakpoint at pc (core/debug.h); the insn does not run */
 };
 #define IR_EXIT_AUX(reason, cause) ((uint32_t)(reason) | ((uint32_t)(cause) << 8))
 

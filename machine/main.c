@@ -5,7 +5,7 @@
  *   vplat --help | --version
  *
  * Options follow QEMU's spelling where the concept is the same (-L, -d, -D,
- * -strace, -singlestep, -device) plus vplat's own (--jit, --stats,
+ * -strace, -singlestep, -device, -g, -gdb, -s, -S) plus vplat's own (--jit, --stats,
  * --max-insns, --verify-ir).  Bad values get a clear message and exit
  * status 2; -device specs are checked against the PCI type registry here
  * (name, properties, value types), the rest (slots) when the board
@@ -19,6 +19,7 @@
 
 #include "core/crash.h"
 #include "core/exec.h"
+#include "core/gdbstub.h"
 #include "core/log.h"
 #include "interp/interp.h"
 #include "jit-llvm/jitl.h"
@@ -71,6 +72,8 @@ static void usage(FILE *out) {
             "  --max-insns N     stop after N guest instructions (exit status 124)\n"
             "  --deterministic   clocks from the instruction count, fixed random seed\n"
             "  --seed N          seed for --deterministic (default 0)\n"
+            "  -g PORT           wait for gdb on 127.0.0.1:PORT (or tcp:HOST:PORT) before\n"
+            "                    the first instruction\n"
             "  --verify-ir       check every translated block with the IR verifier\n"
             "  --perf-map        name JIT code in /tmp/perf-PID.map for `perf report`\n"
             "  --jit-wx          keep JIT code never writable and executable at once (W^X;\n"
@@ -87,6 +90,9 @@ static void usage(FILE *out) {
             "  -device NAME[,prop=value...][,addr=SLOT]\n"
             "                    a PCI device on the PCIe host (pcidev/); -device help lists\n"
             "                    the types, -device NAME,help their properties\n"
+            "  -gdb tcp:[HOST]:PORT  gdb stub (HOST defaults to 127.0.0.1; PORT 0: any free)\n"
+            "  -s                shorthand for -gdb tcp::1234\n"
+            "  -S                do not start the CPU until gdb connects (with -s/-gdb)\n"
             "  -d, -D, -singlestep, --stats, --max-insns, --verify-ir, --jit: as above\n");
 }
 
@@ -180,6 +186,14 @@ static int parse_exec_option(int argc, char **argv, int *i, const char *q, ExecO
     return OPT_TAKEN;
 }
 
+/* -g / -gdb: check the device now, so a typo is a usage error (2). */
+static int check_gdb_spec(const char *spec) {
+    char host[256], err[160];
+    uint16_t port;
+    if (!gdb_parse_spec(spec, host, sizeof host, &port, err, sizeof err)) return die_usage("gdb: %s", err);
+    return 0;
+}
+
 /* -D FILE, or stderr (NULL for system mode's default).  false: message printed. */
 static bool open_log(const char *path, FILE **out) {
     if (!path) return true;
@@ -212,6 +226,10 @@ static int cmd_user(int argc, char **argv) {
         } else if (!strcmp(a, "--seed")) {
             if (++i >= argc) return die_usage("%s needs a number", a);
             if (!parse_u64(argv[i], &cfg.seed)) return die_usage("not a number: '%s'", argv[i]);
+        } else if (!strcmp(a, "-g")) {
+            if (++i >= argc) return die_usage("%s needs a port", a);
+            if (check_gdb_spec(argv[i])) return 2;
+            cfg.gdb = argv[i];
         } else {
             return die_usage("unknown option '%s'", a);
         }
@@ -327,6 +345,14 @@ static int cmd_system(int argc, char **argv) {
                 return 2;
             }
             devices[o.n_devices++] = argv[i];
+        } else if (!strcmp(q, "-s")) {
+            o.gdb = "tcp::1234";
+        } else if (!strcmp(q, "-gdb")) {
+            if (++i >= argc) return die_usage("%s needs a device (tcp::PORT)", a);
+            if (check_gdb_spec(argv[i])) return 2;
+            o.gdb = argv[i];
+        } else if (!strcmp(q, "-S")) {
+            o.gdb_wait = true;
         } else if (!strcmp(q, "-nographic")) {
             /* the UART is always on stdio */
         } else if (!strcmp(q, "-smp")) {
@@ -337,6 +363,7 @@ static int cmd_system(int argc, char **argv) {
         }
     }
     if (!have_machine) return die_usage("%s", "no machine given: use -M virt");
+    if (o.gdb_wait && !o.gdb) return die_usage("%s", "-S waits for gdb: give -s or -gdb too");
     o.hot_tier = e.hot_tier;
     o.jit_threshold = e.jit_threshold;
     o.jit_code_size = e.jit_code_size;

@@ -24,6 +24,8 @@ PACKAGES=(
   dpkg-dev patch gcc-riscv64-unknown-elf device-tree-compiler
   # full-system reference (tests/boot/): qemu-system-riscv64 and OpenSBI
   qemu-system-misc opensbi
+  # the gdb client for the gdb stub tests (tests/gdb/)
+  gdb-multiarch
 )
 
 # busybox is only available as a source package: `apt-get source busybox`

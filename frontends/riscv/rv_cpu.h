@@ -139,6 +139,14 @@ int rv_fetch_mmu_idx(const RvCpu *cpu);
 /* Softmmu page walk (rv_mmu.c): the SoftMmu fill hook. */
 uint32_t rv_mmu_fill(CpuState *cpu, uint64_t vaddr, MmuAccess access, int mmu_idx, uint64_t *paddr, uint32_t *prot);
 uint32_t rv_code_phys(CpuState *cpu, uint64_t pc, uint64_t *paddr);
+/* A debugger's translation of va in the current privilege's address space
+ * (M: physical): any valid mapping, no permission checks, no A/D updates. */
+bool rv_mmu_debug_translate(RvCpu *cpu, uint64_t va, uint64_t *pa);
+/* A debugger's CSR access (rv_system.c): no privilege checks, no trap;
+ * false if the CSR does not exist. */
+bool rv_csr_debug(RvCpu *cpu, uint32_t csr, bool write, uint64_t *val);
+/* The gdb stub's view of a RISC-V hart (rv_gdb.c). */
+extern const GdbArchOps rv_gdb_ops;
 
 /* -d cpu: register state in qemu-riscv64's format (rv_dump.c). */
 void rv_dump_state(CpuState *cpu, FILE *out);

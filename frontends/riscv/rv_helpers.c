@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/debug.h"
 #include "frontends/riscv/rv_cpu.h"
 
 typedef enum RvAmoOp {
@@ -116,8 +117,11 @@ static uint64_t h_sfence_vma(void *cpu, uint64_t vaddr, uint64_t asid, uint64_t 
 
 /* ---- A extension ---------------------------------------------------------- */
 
-static void *amo_addr(RvCpu *c, uint64_t addr, unsigned size, bool store) {
+/* The host address of an atomic's operand; `watch` is how a debugger's
+ * watchpoint sees the access (checked before it, core/debug.h). */
+static void *amo_addr(RvCpu *c, uint64_t addr, unsigned size, bool store, uint32_t watch) {
     if (addr & (size - 1)) cpu_raise(&c->cs, store ? RV_EXC_STORE_MISALIGNED : RV_EXC_LOAD_MISALIGNED, addr);
+    if (c->cs.debug) cpu_debug_watch_access(&c->cs, addr, size, watch);
     if (c->system) {
         /* through the MMU at the data access privilege (AMOs need write
          * permission even for LR-free read-modify-write) */
@@ -147,7 +151,7 @@ static uint64_t amo_apply(RvAmoOp op, uint64_t old, uint64_t v, bool word) {
 
 static uint64_t h_amo_w(void *cpu, uint64_t addr, uint64_t v, uint64_t c_, uint64_t op) {
     RvCpu *c = cpu;
-    uint32_t *p = amo_addr(c, addr, 4, true);
+    uint32_t *p = amo_addr(c, addr, 4, true, CPU_WATCH_ACCESS);
     uint32_t old = __atomic_load_n(p, __ATOMIC_SEQ_CST);
     __atomic_store_n(p, (uint32_t)amo_apply((RvAmoOp)op, old, v, true), __ATOMIC_SEQ_CST);
     return (uint64_t)(int64_t)(int32_t)old;
@@ -155,7 +159,7 @@ static uint64_t h_amo_w(void *cpu, uint64_t addr, uint64_t v, uint64_t c_, uint6
 
 static uint64_t h_amo_d(void *cpu, uint64_t addr, uint64_t v, uint64_t c_, uint64_t op) {
     RvCpu *c = cpu;
-    uint64_t *p = amo_addr(c, addr, 8, true);
+    uint64_t *p = amo_addr(c, addr, 8, true, CPU_WATCH_ACCESS);
     uint64_t old = __atomic_load_n(p, __ATOMIC_SEQ_CST);
     __atomic_store_n(p, amo_apply((RvAmoOp)op, old, v, false), __ATOMIC_SEQ_CST);
     return old;
@@ -163,7 +167,7 @@ static uint64_t h_amo_d(void *cpu, uint64_t addr, uint64_t v, uint64_t c_, uint6
 
 static uint64_t h_lr_w(void *cpu, uint64_t addr, uint64_t b, uint64_t c_, uint64_t imm) {
     RvCpu *c = cpu;
-    uint32_t *p = amo_addr(c, addr, 4, false);
+    uint32_t *p = amo_addr(c, addr, 4, false, CPU_WATCH_READ);
     uint64_t v = (uint64_t)(int64_t)(int32_t)__atomic_load_n(p, __ATOMIC_SEQ_CST);
     c->res_addr = addr;
     c->res_val = v;
@@ -172,7 +176,7 @@ static uint64_t h_lr_w(void *cpu, uint64_t addr, uint64_t b, uint64_t c_, uint64
 
 static uint64_t h_lr_d(void *cpu, uint64_t addr, uint64_t b, uint64_t c_, uint64_t imm) {
     RvCpu *c = cpu;
-    uint64_t *p = amo_addr(c, addr, 8, false);
+    uint64_t *p = amo_addr(c, addr, 8, false, CPU_WATCH_READ);
     uint64_t v = __atomic_load_n(p, __ATOMIC_SEQ_CST);
     c->res_addr = addr;
     c->res_val = v;
@@ -183,7 +187,7 @@ static uint64_t h_lr_d(void *cpu, uint64_t addr, uint64_t b, uint64_t c_, uint64
  * address and memory still holds what LR saw; any SC clears it. */
 static uint64_t h_sc_w(void *cpu, uint64_t addr, uint64_t v, uint64_t c_, uint64_t imm) {
     RvCpu *c = cpu;
-    uint32_t *p = amo_addr(c, addr, 4, true);
+    uint32_t *p = amo_addr(c, addr, 4, true, CPU_WATCH_WRITE);
     bool held = c->res_addr == addr;
     c->res_addr = ~(uint64_t)0;
     if (!held) return 1;
@@ -193,7 +197,7 @@ static uint64_t h_sc_w(void *cpu, uint64_t addr, uint64_t v, uint64_t c_, uint64
 
 static uint64_t h_sc_d(void *cpu, uint64_t addr, uint64_t v, uint64_t c_, uint64_t imm) {
     RvCpu *c = cpu;
-    uint64_t *p = amo_addr(c, addr, 8, true);
+    uint64_t *p = amo_addr(c, addr, 8, true, CPU_WATCH_WRITE);
     bool held = c->res_addr == addr;
     c->res_addr = ~(uint64_t)0;
     if (!held) return 1;

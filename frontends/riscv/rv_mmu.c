@@ -15,6 +15,9 @@
  *   - A and D are set by the walk (as QEMU does); W is only granted to the
  *     TLB once D is set, so the first store always comes back here.
  * PMP is accepted but not enforced (all physical memory is accessible).
+ *
+ * rv_mmu_debug_translate is the same walk for a debugger: no permission
+ * checks beyond a valid leaf, and no side effects (A/D bits, TLB notes).
  */
 #include "frontends/riscv/rv_cpu.h"
 
@@ -35,7 +38,7 @@ static uint32_t access_fault(MmuAccess access) {
     return access == MMU_FETCH ? RV_EXC_INSN_ACCESS : access == MMU_LOAD ? RV_EXC_LOAD_ACCESS : RV_EXC_STORE_ACCESS;
 }
 
-uint32_t rv_mmu_fill(CpuState *cs, uint64_t va, MmuAccess access, int idx, uint64_t *pa, uint32_t *prot) {
+static uint32_t walk(CpuState *cs, uint64_t va, MmuAccess access, int idx, uint64_t *pa, uint32_t *prot, bool debug) {
     RvCpu *c = rv_cpu(cs);
     uint64_t satp = c->p.satp;
     uint32_t mode = (uint32_t)(satp >> 60);
@@ -71,6 +74,12 @@ uint32_t rv_mmu_fill(CpuState *cs, uint64_t va, MmuAccess access, int idx, uint6
         /* leaf */
         uint64_t low_ppn_mask = (1ull << (9 * level)) - 1;
         if (ppn & low_ppn_mask) return page_fault(access);
+        uint64_t page_off_mask = (1ull << (12 + 9 * level)) - 1;
+        if (debug) {
+            *pa = ((ppn << 12) & ~page_off_mask) | (va & page_off_mask);
+            *prot = MMU_PROT_R | MMU_PROT_W | MMU_PROT_X;
+            return 0;
+        }
         uint32_t p = 0;
         if (pte & PTE_U) {
             if (user) p = MMU_PROT_R | MMU_PROT_W | MMU_PROT_X;
@@ -91,13 +100,22 @@ uint32_t rv_mmu_fill(CpuState *cs, uint64_t va, MmuAccess access, int idx, uint6
             pte = upd;
         }
         if (!(pte & PTE_D)) p &= ~(uint32_t)MMU_PROT_W;
-        uint64_t page_off_mask = (1ull << (12 + 9 * level)) - 1;
         if (level > 0) softmmu_note_large_page(&c->smmu, va, 12 + 9 * (unsigned)level);
         *pa = ((ppn << 12) & ~page_off_mask) | (va & page_off_mask);
         *prot = p;
         return 0;
     }
     return page_fault(access);
+}
+
+uint32_t rv_mmu_fill(CpuState *cs, uint64_t va, MmuAccess access, int idx, uint64_t *pa, uint32_t *prot) {
+    return walk(cs, va, access, idx, pa, prot, false);
+}
+
+bool rv_mmu_debug_translate(RvCpu *c, uint64_t va, uint64_t *pa) {
+    uint32_t prot;
+    int idx = c->priv == RV_PRIV_M ? RV_MMU_M : RV_MMU_S;
+    return walk(&c->cs, va, MMU_LOAD, idx, pa, &prot, true) == 0;
 }
 
 uint32_t rv_code_phys(CpuState *cs, uint64_t pc, uint64_t *paddr) {

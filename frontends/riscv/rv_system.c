@@ -390,3 +390,43 @@ void rv_cpu_init_system(RvCpu *cpu, AddressSpace *as, uint64_t reset_pc) {
     cpu->cs.tbs->page_opaque = &cpu->cs;
     cpu->cs.pc = reset_pc;
 }
+
+/* ---- debugger access ------------------------------------------------------------ */
+
+bool rv_csr_debug(RvCpu *c, uint32_t csr, bool write, uint64_t *val) {
+    CpuState *cs = &c->cs;
+    switch (csr) {
+    case CSR_FFLAGS: case CSR_FRM: case CSR_FCSR:
+        /* whatever mstatus.FS says, and without making it Dirty */
+        if (write) {
+            if (csr != CSR_FRM) c->fflags = (uint32_t)*val & 0x1f;
+            if (csr != CSR_FFLAGS) c->frm = (uint32_t)(csr == CSR_FCSR ? *val >> 5 : *val) & 7;
+        } else {
+            *val = csr == CSR_FFLAGS ? c->fflags : csr == CSR_FRM ? c->frm : ((c->frm << 5) | c->fflags);
+        }
+        return true;
+    case CSR_CYCLE: case CSR_INSTRET: case CSR_MCYCLE: case CSR_MINSTRET:
+        /* counters from the retired count (rv_csr_access assumes it runs
+         * inside a CSR instruction) */
+        if (write) return false;
+        *val = cs->insn_count;
+        return true;
+    default:
+        break;
+    }
+    /* everything else through the CSR file, as M mode; a trap it would
+     * raise (no such CSR, read-only) comes back here instead.  Only ever
+     * called with the hart stopped, outside cpu_exec. */
+    if (!c->system || cs->jmp_valid) return false;
+    uint32_t saved_priv = c->priv;
+    volatile bool ok = true;
+    c->priv = RV_PRIV_M;
+    if (sigsetjmp(cs->jmp_env, 0) == 0) {
+        uint64_t old = rv_csr_access(c, csr, RV_CSR_RW, write, write ? *val : 0, 0);
+        if (!write) *val = old;
+    } else {
+        ok = false;
+    }
+    c->priv = saved_priv;
+    return ok;
+}

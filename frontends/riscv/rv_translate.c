@@ -550,4 +550,5 @@ const CpuArchOps rv_arch_ops = {
     .tb_flags = rv_tb_flags,
     .disas = rv_disas_at,
     .code_phys = rv_code_phys,
+    .gdb = &rv_gdb_ops,
 };

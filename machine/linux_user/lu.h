@@ -47,6 +47,7 @@ typedef struct LuConfig {
     bool perf_map;                /* --perf-map: /tmp/perf-PID.map names JIT blocks for perf */
     bool jit_wx;                  /* --jit-wx: separate writable and executable views of JIT code */
     bool verify_ir;               /* cpu.cs.verify_ir: check every block's IR (tests) */
+    const char *gdb;              /* -g: the gdb stub's port or tcp:HOST:PORT; waits before the first insn */
 } LuConfig;
 
 /* Run PROG with argv (argv[0] = prog as given) and envp (normally the host

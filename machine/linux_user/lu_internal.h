@@ -24,6 +24,7 @@
 
 #include "core/cpu.h"
 #include "core/exec.h"
+#include "core/gdbstub.h"
 #include "core/mem.h"
 #include "core/tb.h"
 #include "frontends/riscv/rv_cpu.h"
@@ -104,6 +105,12 @@ typedef struct LuProcess {
     char *exec_fn;               /* path as the guest gave it */
     char **exec_argv, **exec_envp;
     int exec_argc;
+
+    /* -g: the gdb stub (kept across execve; a forked child lets go of it) */
+    GdbServer *gdb;
+    bool gdb_waited;             /* the first image waited for the client */
+    uint8_t auxv[2 * 20 * 8];    /* the auxiliary vector lu_setup_stack built */
+    size_t auxv_len;
 
     /* termination */
     bool exited;

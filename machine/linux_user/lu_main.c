@@ -8,6 +8,7 @@
  *            cpu_exec ─▶ SYSCALL    lu_syscall (pc += 4 inside)
  *                     ─▶ EXCEPTION  mcause ─▶ guest signal
  *                     ─▶ INSN_LIMIT stop (LU_EXIT_INSN_LIMIT)
+ *            ─▶ DEBUG      the gdb stub (-g) serves the client while stopped
  *            deliver pending signals
  *        }
  *
@@ -162,6 +163,12 @@ static int lu_process_run(LuProcess *p, const char *prog, const char *execfn, in
     cpu_install_fault_handler();
     cs->pc = p->has_interp ? p->interp.entry : p->exe.entry;
     cs->vals[LU_REG_SP] = sp;
+    if (p->gdb) {
+        /* -g: the first image waits for gdb before its first instruction */
+        gdb_server_set_auxv(p->gdb, p->auxv, p->auxv_len);
+        gdb_server_attach(p->gdb, cs, !p->gdb_waited, stderr);
+        p->gdb_waited = true;
+    }
 
     for (;;) {
         CpuExitReason r = cpu_exec(cs);
@@ -187,6 +194,14 @@ static int lu_process_run(LuProcess *p, const char *prog, const char *execfn, in
         case CPU_EXIT_HALT:
             fprintf(p->log, "vplat: guest halted at pc 0x%" PRIx64 "\n", cs->pc);
             return 1;
+        case CPU_EXIT_DEBUG:
+            /* stopped for gdb: serve it before any signal moves pc */
+            if (p->gdb && gdb_server_poll(p->gdb) == GDB_RUN_KILL) {
+                p->exited = true;
+                p->exit_status = 0;   /* as qemu-riscv64 after gdb's kill */
+                return 0;
+            }
+            continue;
         case CPU_EXIT_REQUEST:
         default:
             break;
@@ -225,6 +240,15 @@ int lu_run(const LuConfig *cfg, const char *prog, int argc, char **argv, char **
     p->rng_state = cfg->seed;
     /* Guest SIGPIPE comes from EPIPE results (lu_syscall), never the host's. */
     signal(SIGPIPE, SIG_IGN);
+    if (cfg->gdb) {
+        char gerr[256];
+        p->gdb = gdb_server_new(cfg->gdb, gerr, sizeof gerr);
+        if (!p->gdb) {
+            fprintf(stderr, "vplat: %s\n", gerr);
+            free(p);
+            return 1;
+        }
+    }
 
     char *own_path = NULL, *own_fn = NULL, **own_argv = NULL, **own_envp = NULL;
     const char *execfn = prog;
@@ -243,6 +267,8 @@ int lu_run(const LuConfig *cfg, const char *prog, int argc, char **argv, char **
         LuProcess keep = *p;
         memset(p, 0, sizeof(*p));
         p->cfg = cfg;
+        p->gdb = keep.gdb;
+        p->gdb_waited = keep.gdb_waited;
         p->log = keep.log;
         p->pid = keep.pid;
         p->rng_state = keep.rng_state;
@@ -260,6 +286,11 @@ int lu_run(const LuConfig *cfg, const char *prog, int argc, char **argv, char **
     if (cfg->stats && p->cpu_ready)
         stats_print(&p->cpu.cs.stats, p->cpu.cs.insn_count, p->log);
     fflush(NULL);
+    if (p->gdb) {
+        gdb_server_exited(p->gdb, status, 0);
+        gdb_server_free(p->gdb);
+        p->gdb = NULL;
+    }
     lu_process_free(p);
     lu_free_exec(own_path, own_fn, own_argv, own_envp);
     free(p);

@@ -6,6 +6,9 @@
  * lu_signal_raise and delivered by lu_signal_deliver_pending from the run
  * loop, after the current syscall has written its result, so a handler
  * frame always captures the final register state.
+ * Under -g the gdb stub sees every signal first, stopped at the faulting
+ * instruction or after the syscall, and decides what is delivered
+ * (lu_gdb_intercept), as a debugger does through ptrace.
  *
  * A riscv64 handler frame, as arch/riscv/kernel/signal.c builds it:
  *
@@ -82,6 +85,8 @@ _Noreturn void lu_die_by_signal(LuProcess *p, int sig) {
         fprintf(stderr, "vplat: uncaught target signal %d (%s) - core dumped\n", sig,
                 lu_signal_name(sig));
     fflush(NULL);
+    if (p->gdb)
+        gdb_server_exited(p->gdb, 0, gdb_signal_from_linux(sig));   /* "X" to the client */
     /* No host core file: it would describe vplat, not the guest. */
     struct rlimit rl = {0, 0};
     setrlimit(RLIMIT_CORE, &rl);
@@ -298,12 +303,41 @@ int64_t lu_sys_rt_sigreturn(LuProcess *p) {
 
 static void lu_act(LuProcess *p, int sig, int code, uint64_t addr);
 
+/* -g: gdb sees a signal before the guest does, as under ptrace, and says
+ * what to deliver: the same signal, another, or none (0). */
+static int lu_gdb_intercept(LuProcess *p, int sig) {
+    int gsig = gdb_signal_from_linux(sig);
+    if (!p->gdb || sig == SIGKILL || gsig == 0)
+        return sig;
+    int r = gdb_server_report_signal(p->gdb, gsig);
+    if (r < 0) {
+        /* killed from gdb (which was told): end as qemu-riscv64 does */
+        fflush(NULL);
+        _exit(0);
+    }
+    if (r == 0)
+        return 0;
+    int l = gdb_signal_to_linux(r);
+    return l >= 1 && l <= LU_NSIG ? l : sig;
+}
+
 void lu_signal_raise(LuProcess *p, int sig, int code, uint64_t addr) {
     if (sig < 1 || sig > LU_NSIG)
         return;
     const LuSigAction *sa = &p->sigact[sig];
     bool sync_fault = code > 0 && (sig == SIGSEGV || sig == SIGBUS || sig == SIGILL ||
                                    sig == SIGFPE || sig == SIGTRAP);
+    if (sync_fault && p->gdb) {
+        /* gdb first: a dropped fault re-executes its instruction; another
+         * signal is delivered instead, as one sent by a process */
+        int g = lu_gdb_intercept(p, sig);
+        if (g == 0)
+            return;
+        if (g != sig) {
+            lu_act(p, g, 0 /* SI_USER */, 0);
+            return;
+        }
+    }
     if (sync_fault) {
         /* A blocked or ignored synchronous fault cannot be survived: the
          * kernel forces the default action. */
@@ -345,7 +379,9 @@ void lu_signal_deliver_pending(LuProcess *p) {
     while (ready) {
         int sig = __builtin_ctzll(ready) + 1;
         p->sigpending &= ~lu_sigbit(sig);
-        lu_act(p, sig, sig == SIGKILL ? 0 : -6 /* SI_TKILL */, 0);
+        int g = lu_gdb_intercept(p, sig);
+        if (g)
+            lu_act(p, g, g == SIGKILL ? 0 : g == sig ? -6 /* SI_TKILL */ : 0 /* SI_USER */, 0);
         ready = p->sigpending & ~p->sigmask;
     }
 }

@@ -107,5 +107,9 @@ uint64_t lu_setup_stack(LuProcess *p, int argc, char **argv, char **envp) {
     ok = ok && mem_write(&p->mem, w, &v, 8);
     w += 8;
     ok = ok && mem_write(&p->mem, w, auxv, (size_t)na * 8);
+    /* a copy for the gdb stub (qXfer:auxv:read: gdb finds a PIE's load
+     * address and the dynamic linker's from it) */
+    memcpy(p->auxv, auxv, (size_t)na * 8);
+    p->auxv_len = (size_t)na * 8;
     return ok ? sp : 0;
 }

@@ -703,6 +703,11 @@ static int64_t lu_sys_clone(LuProcess *p, uint64_t flags, uint64_t newsp, uint64
         return -errno;
     if (pid == 0) {
         p->pid = getpid();
+        if (p->gdb) {
+            /* the child runs undebugged, as under qemu-riscv64 */
+            gdb_server_forget_in_child(p->gdb, &p->cpu.cs);
+            p->gdb = NULL;
+        }
         int32_t tid = p->pid;
         if (flags & CLONE_CHILD_SETTID_)
             lu_put(p, ctid, &tid, 4);

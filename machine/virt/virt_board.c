@@ -22,6 +22,12 @@
  * The watcher thread calls cpu_request_exit when input arrives or the
  * deadline passes, so a hart running chained code stops at the next block
  * boundary; it touches no device state itself.
+ *
+ * With the gdb stub (-s, -gdb, -S; core/gdbstub.h) the loop first lets it
+ * serve a pending stop (breakpoint, step, Ctrl-C: CPU_EXIT_DEBUG or the
+ * stub's wakeup while in WFI).  Guest time stands still while gdb holds
+ * the hart, and a gdb single step takes no interrupt unless the hart
+ * waits in WFI (QEMU's default for gdb steps).
  */
 #define _GNU_SOURCE
 #include "machine/virt/virt_board.h"
@@ -40,6 +46,7 @@
 
 #include <libfdt.h>
 
+#include "core/gdbstub.h"
 #include "core/log.h"
 #include "frontends/riscv/rv_cpu.h"
 #include "interp/interp.h"
@@ -96,6 +103,7 @@ typedef struct VirtBoard {
     uint8_t out[256];
     size_t out_len;
     MemOps clint_ops, uart_ops;   /* the devices' ops, forwarded through the board */
+    GdbServer *gdb;               /* -s / -gdb, or NULL (outlives a reset) */
 } VirtBoard;
 
 static uint64_t host_ns(void) {
@@ -283,6 +291,16 @@ static void *host_watch(void *opaque) {
         pthread_mutex_unlock(&h->lock);
         if (kick) cpu_request_exit(h->cpu);
     }
+}
+
+/* The gdb stub's watcher wants the hart stopped (Ctrl-C, a new client):
+ * wake the run loop if it sleeps in host_wait. */
+static void board_gdb_wakeup(void *opaque) {
+    VirtHost *h = &((VirtBoard *)opaque)->host;
+    pthread_mutex_lock(&h->lock);
+    h->event = true;
+    pthread_cond_broadcast(&h->cond);
+    pthread_mutex_unlock(&h->lock);
 }
 
 /* WFI with nothing pending: sleep until the watcher reports something. */
@@ -612,10 +630,19 @@ static int board_run(VirtBoard *b) {
     RvCpu *cpu = &b->cpu;
     CpuState *cs = &cpu->cs;
     for (;;) {
+        if (b->gdb) {
+            uint64_t t = host_ns();
+            GdbRun g = gdb_server_poll(b->gdb);
+            if (g == GDB_RUN_KILL) {
+                console_flush(b);
+                return 0;   /* as qemu-system-riscv64 after gdb's kill */
+            }
+            if (g == GDB_RUN_RESUMED) b->t0_ns += host_ns() - t;   /* no guest time passed */
+        }
         if (b->host.in_count) console_feed(b);
         clint_update(&b->clint);
         if (b->shutdown || b->host.quit) break;
-        rv_take_interrupt(cpu);
+        if (!(b->gdb && gdb_server_stepping(b->gdb)) || cpu->wfi) rv_take_interrupt(cpu);
         if (cpu->wfi) {
             if (!rv_wfi_wakeup(cpu)) {
                 arm_deadline(b);
@@ -644,6 +671,13 @@ static int board_run(VirtBoard *b) {
 }
 
 int virt_main(const VirtOptions *o) {
+    GdbServer *gdb = NULL;
+    bool gdb_wait = o->gdb_wait;
+    if (o->gdb && !o->dumpdtb) {
+        char err[256];
+        gdb = gdb_server_new(o->gdb, err, sizeof err);
+        if (!gdb) return fail(err);
+    }
     for (;;) {
         VirtBoard *b = calloc(1, sizeof *b);
         if (!b) return fail("out of memory");
@@ -672,11 +706,25 @@ int virt_main(const VirtOptions *o) {
         }
         bool reset = false;
         if (status == 0) {
+            if (gdb) {
+                /* -S: wait for gdb here, before the console goes raw and
+                 * before guest time starts */
+                b->gdb = gdb;
+                gdb_server_attach(gdb, cs, gdb_wait, stderr);
+                gdb_wait = false;
+                b->t0_ns = host_ns();
+            }
             if (!host_start(b, true)) {
                 status = fail("cannot start the console thread");
             } else {
+                if (gdb) gdb_server_set_wakeup(gdb, board_gdb_wakeup, b);
                 status = board_run(b);
                 reset = b->shutdown && b->shutdown_kind == VIRT_SHUTDOWN_RESET;
+            }
+            if (gdb) {
+                gdb_server_set_wakeup(gdb, NULL, NULL);
+                gdb_server_attach(gdb, NULL, false, NULL);   /* this hart is about to go */
+                if (!reset) gdb_server_exited(gdb, status, 0);
             }
             host_stop(b);
             if (o->stats) {
@@ -695,6 +743,9 @@ int virt_main(const VirtOptions *o) {
         plic_destroy(&b->plic);
         as_destroy(&b->as);
         free(b);
-        if (!reset) return status;
+        if (!reset) {
+            gdb_server_free(gdb);
+            return status;
+        }
     }
 }

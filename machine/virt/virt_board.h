@@ -33,6 +33,8 @@ typedef struct VirtOptions {
     bool verify_ir;
     uint64_t max_insns;         /* 0 = unlimited */
     bool singlestep;
+    const char *gdb;            /* -gdb / -s: the gdb stub's device (core/gdbstub.h), or NULL */
+    bool gdb_wait;              /* -S: hold the hart until gdb connects */
 } VirtOptions;
 
 /* Default firmware when -bios is not given (as QEMU picks its own). */

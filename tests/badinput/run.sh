@@ -252,6 +252,13 @@ check d-missing $U 'needs a list' -- "$vplat" user -d
 check L-missing $U 'needs a path' -- "$vplat" user -L
 check D-missing $U 'needs a file name' -- "$vplat" user -D
 check D-unwritable $U 'cannot open log file' -- "$vplat" user -D "$work/no/such/dir/log" ./hello
+check gdb-port-missing $U 'needs a port' -- "$vplat" user -g
+check gdb-port-abc $U 'gdb: .abc.: not a port number' -- "$vplat" user -g abc ./hello
+check gdb-port-too-big $U 'not a port number' -- "$vplat" user -g 70000 ./hello
+check gdb-no-port $U 'expected tcp:\[HOST\]:PORT' -- "$vplat" user -g tcp:nohost ./hello
+check gdb-not-tcp $U 'not a port number' -- "$vplat" system -M virt -gdb udp::1234
+check gdb-S-alone $U '-S waits for gdb' -- "$vplat" system -M virt -S
+check gdb-cannot-listen 1 'gdb: cannot listen on 192.0.2.1:1234' -- "$vplat" user -g tcp:192.0.2.1:1234 ./hello
 check no-program $U 'no program given' -- "$vplat" user
 check no-program-after-dashdash $U 'no program given' -- "$vplat" user --
 check good-hello 0 '' -- "$vplat" user ./hello

@@ -7,7 +7,7 @@
 #
 #   tests/fuzz/build_and_run.sh [SECONDS_PER_TARGET] [TARGET...]
 #       SECONDS_PER_TARGET  default 20
-#       TARGET              translate elf cli exec (default: all)
+#       TARGET              translate elf cli exec gdb (default: all)
 #   env: CLANG (clang-19), FUZZ_OUT (build dir), FUZZ_CRASH_DIR
 #
 # Targets (tests/fuzz/fuzz_<target>.c):
@@ -15,10 +15,12 @@
 #   elf        random/mutated ELF files through the user-mode loader
 #   cli        random argument vectors through machine/main.c's parser
 #   exec       random guest code run by the interpreter (faults, budgets)
+#   gdb        hostile gdb clients: raw bytes or random packets through the
+#              stub's protocol engine over a running hart
 #
 # Seeds are made at run time: translate from tests/unit/all_insns.S, elf
 # from tests/fuzz/corpus/elf/* linked three ways, cli from
-# tests/fuzz/corpus/cli.txt.  An input that crashes a target is saved in
+# tests/fuzz/corpus/cli.txt, gdb from tests/fuzz/corpus/gdb.txt.  An input that crashes a target is saved in
 # FUZZ_CRASH_DIR (default tests/fuzz/crashes/, under Bazel the test's
 # undeclared outputs) and the script fails; reproduce with
 #   $FUZZ_OUT/fuzz_<target> FILE
@@ -28,7 +30,7 @@ set -euo pipefail
 secs=${1:-20}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(translate elf cli exec)
+[ ${#targets[@]} -gt 0 ] || targets=(translate elf cli exec gdb)
 
 # The source tree: under Bazel this script is a runfiles symlink into it.
 here=$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")
@@ -74,7 +76,7 @@ link() { # target extra-objects...
 }
 for t in "${targets[@]}"; do
     case $t in
-    translate | exec) link "$t" "$out/libcore.a" ;;
+    translate | exec | gdb) link "$t" "$out/libcore.a" ;;
     elf) link elf "$out/liblu.a" "$out/libcore.a" ;;
     cli)
         # machine/main.c unchanged, renamed so the harness can call it and
@@ -95,7 +97,7 @@ echo "build_and_run: built ${targets[*]} in $(($(date +%s) - t0)) s"
 # ---- seeds ---------------------------------------------------------------
 seeds=$out/seeds
 rm -rf "$seeds"
-mkdir -p "$seeds"/{translate,exec,elf,cli}
+mkdir -p "$seeds"/{translate,exec,elf,cli,gdb}
 if command -v "$RVGCC" >/dev/null; then
     # translate/exec: the instruction listing, as raw code in 4 KiB pieces
     "$RVGCC" -c -march=rv64gc -o "$out/all_insns.o" "$root/tests/unit/all_insns.S"
@@ -117,7 +119,7 @@ else
 fi
 # Inputs that once crashed or hung a target (tests/fuzz/crashes/<target>-*)
 # run first, as regression tests.
-for t in translate exec elf cli; do
+for t in translate exec elf cli gdb; do
     for f in "$root"/tests/fuzz/crashes/"$t"-*; do
         [ -f "$f" ] && cp "$f" "$seeds/$t/"
     done
@@ -128,6 +130,14 @@ while IFS= read -r line; do
     n=$((n + 1))
     printf '%s' "$line" | tr ' ' '\0' >"$seeds/cli/seed_$n"
 done <"$root/tests/fuzz/corpus/cli.txt"
+# gdb: one session per line of corpus/gdb.txt: "1" (packet mode), then the
+# line's packet bodies, which " | " separates, one per line
+n=0
+while IFS= read -r line; do
+    case $line in '#'* | '') continue ;; esac
+    n=$((n + 1))
+    { printf '1'; printf '%s' "$line" | sed 's/ | /\n/g'; } >"$seeds/gdb/seed_$n"
+done <"$root/tests/fuzz/corpus/gdb.txt"
 
 # ---- run -----------------------------------------------------------------
 declare -A opts=(
@@ -135,6 +145,7 @@ declare -A opts=(
     [exec]="-max_len=1024"
     [elf]="-max_len=16384"
     [cli]="-max_len=512 -close_fd_mask=3"
+    [gdb]="-max_len=2048"
 )
 summary=()
 failed=0

@@ -3,7 +3,10 @@
 #define VPLAT_TESTS_VPLAT_C_H
 extern "C" {
 #include "core/cpu.h"
+#include "core/debug.h"
 #include "core/exec.h"
+#include "core/gdb_proto.h"
+#include "core/gdbstub.h"
 #include "core/mem.h"
 #include "core/tb.h"
 #include "frontends/riscv/rv_cpu.h"
