@@ -47,6 +47,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/crash.h"
+#include "core/host_disas.h"
 #include "core/log.h"
 #include "core/softmmu.h"
 #include "core/tb.h"
@@ -68,6 +70,8 @@ enum { EXIT_CHAIN0 = 0, EXIT_CHAIN1 = 1, EXIT_LOOKUP = 2, EXIT_LOOP = 3, EXIT_ST
 
 typedef uint64_t (*JitlFn)(CpuState *cpu);
 
+typedef struct JitlRegion JitlRegion;
+
 typedef struct JitlState {
     const JitlApi *api;
     LLVMOrcLLJITRef jit;
@@ -81,14 +85,26 @@ typedef struct JitlState {
     uint64_t next_id;
     uint64_t *compile_ns;             /* per region, sorted (median, p99) */
     uint32_t n_compiles, cap_compiles;
+    /* The object transform (note_code_size) measures the function named
+     * sizing_name in each object ORC links: the size of its code. */
+    const char *sizing_name;
+    uint64_t sized_bytes;
+    JitlRegion *live;                 /* every installed region: crash reports name their frames */
+    FILE *perf_map;                   /* --perf-map: /tmp/perf-PID.map */
+    HostDisas *disas;                 /* -d out_asm */
 } JitlState;
 
 /* Owned by a region's head TB (tb->native_meta). */
-typedef struct JitlRegion {
+struct JitlRegion {
     const JitlApi *api;
+    JitlState *js;
     LLVMOrcResourceTrackerRef rt;
     uint32_t n_tbs;
-} JitlRegion;
+    uint64_t pc;                      /* the head's guest pc */
+    uintptr_t code;                   /* the region function's code: [code, code + size) */
+    uint64_t size;                    /* 0 if the object did not say */
+    JitlRegion *prev, *next;          /* JitlState.live */
+};
 
 static uint64_t now_ns(void) {
     struct timespec ts;
@@ -147,11 +163,15 @@ typedef struct Lw {
     LLVMBuilderRef B;
     LLVMValueRef fn, cpuv;
     LLVMTypeRef t1, t8, t16, t32, t64, t128, tdbl, tptr, tvoid;
-    LLVMTypeRef thelper, tfault, tldslow, tstslow, tbarrier, trot64, trot32;
+    LLVMTypeRef tregion, thelper, tfault, tldslow, tstslow, tbarrier, trot64, trot32;
     LLVMValueRef barrier, rot64, rot32;
     uint32_t n_globals;
+    uint32_t n_tracked;      /* n_globals + the two pseudo-globals below */
     LLVMValueRef *gslot;     /* alloca per global the region touches */
-    bool *dirty;             /* alloca newer than cpu->vals */
+    LLVMValueRef count_slot; /* alloca holding cpu->insn_count */
+    bool *dirty;             /* n_tracked: alloca newer than cpu->vals; [TRACK_COUNT(w)] the
+                              * count newer than cpu->insn_count; [TRACK_CUR_TB(w)] cpu->cur_tb
+                              * not yet this member */
     Tb **tbs;
     uint32_t n_tbs;
     LLVMBasicBlockRef *tb_bb;
@@ -160,9 +180,12 @@ typedef struct Lw {
     LLVMValueRef *temps;
     uint32_t insn_idx;
     LLVMBasicBlockRef *label_bb;
-    bool *label_dirty;       /* n_labels x n_globals: union over incoming edges */
+    bool *label_dirty;       /* n_labels x n_tracked: union over incoming edges */
     char err[160];
 } Lw;
+
+#define TRACK_COUNT(w) ((w)->n_globals)
+#define TRACK_CUR_TB(w) ((w)->n_globals + 1)
 
 static LLVMValueRef k64(Lw *w, uint64_t v) { return w->api->LLVMConstInt(w->t64, v, 0); }
 static LLVMValueRef k32(Lw *w, uint32_t v) { return w->api->LLVMConstInt(w->t32, v, 0); }
@@ -216,13 +239,26 @@ static void set_val(Lw *w, IrVal v, LLVMValueRef x) {
     w->temps[v - w->n_globals] = x;
 }
 
-static void write_back(Lw *w) {
+/* Guest registers newer than cpu->vals go home. */
+static void write_back_globals(Lw *w) {
     for (uint32_t g = 0; g < w->n_globals; g++) {
         if (!w->dirty[g]) continue;
         LLVMValueRef x = w->api->LLVMBuildLoad2(w->B, w->t64, w->gslot[g], "");
         store_field(w, OFF(vals) + 8u * g, x);
         w->dirty[g] = false;
     }
+}
+
+static void write_back_count(Lw *w) {
+    if (!w->dirty[TRACK_COUNT(w)]) return;
+    store_field(w, OFF(insn_count), w->api->LLVMBuildLoad2(w->B, w->t64, w->count_slot, ""));
+    w->dirty[TRACK_COUNT(w)] = false;
+}
+
+/* Everything the loop reads after an exit: registers and the count. */
+static void write_back(Lw *w) {
+    write_back_globals(w);
+    write_back_count(w);
 }
 
 static void reload_globals(Lw *w) {
@@ -233,10 +269,20 @@ static void reload_globals(Lw *w) {
     }
 }
 
+static void reload_count(Lw *w) {
+    w->api->LLVMBuildStore(w->B, load_field(w, OFF(insn_count), w->t64), w->count_slot);
+    w->dirty[TRACK_COUNT(w)] = false;
+}
+
 /* State a fault or a raising helper can observe: guest registers in
- * cpu->vals, the instruction in cur_op. */
+ * cpu->vals, the retired count, the TB in cur_tb, the instruction in
+ * cur_op. */
 static void checkpoint(Lw *w) {
     write_back(w);
+    if (w->dirty[TRACK_CUR_TB(w)]) {
+        store_field(w, OFF(cur_tb), host_ptr_const(w, w->tb));
+        w->dirty[TRACK_CUR_TB(w)] = false;
+    }
     w->api->LLVMBuildStore(w->B, w->api->LLVMConstIntToPtr(k64(w, w->insn_idx + 1u), w->tptr),
                            cpu_field(w, OFF(cur_op)));
 }
@@ -257,6 +303,65 @@ static LLVMValueRef icmp(Lw *w, LLVMIntPredicate p, LLVMValueRef a, LLVMValueRef
 }
 static LLVMValueRef sel(Lw *w, LLVMValueRef c, LLVMValueRef a, LLVMValueRef b) {
     return w->api->LLVMBuildSelect(w->B, c, a, b, "");
+}
+
+/* Leave for `next` (a Tb* value, possibly NULL): if it has LLVM code,
+ * tail-call it (musttail: the stack does not grow however long the chain
+ * of regions), else return `kind` to jitl_run.  pc and every register
+ * are home already.  Nothing is patched: a link made or broken later is
+ * seen by the next execution of this exit. */
+static void tail_or_ret(Lw *w, LLVMValueRef next, unsigned kind) {
+    const JitlApi *L = w->api;
+    LLVMBasicBlockRef go = new_bb(w, "tail"), back = new_bb(w, "ret");
+    LLVMValueRef off = k64(w, offsetof(Tb, native));
+    LLVMValueRef fn = L->LLVMBuildLoad2(w->B, w->tptr, L->LLVMBuildGEP2(w->B, w->t8, next, &off, 1, ""), "");
+    L->LLVMBuildCondBr(w->B, icmp(w, LLVMIntNE, L->LLVMBuildPtrToInt(w->B, fn, w->t64, ""), k64(w, 0)), go, back);
+    position(w, go);
+    LLVMValueRef c = L->LLVMBuildCall2(w->B, w->tregion, fn, &w->cpuv, 1, "");
+    L->LLVMSetTailCallKind(c, LLVMTailCallKindMustTail);
+    L->LLVMBuildRet(w->B, c);
+    position(w, back);
+    ret_exit(w, kind);
+}
+
+/* A direct exit (goto_tb slot) to a TB outside the region: through the
+ * link the loop made (tb->exit_tb[slot]) to its region, if any. */
+static void exit_direct(Lw *w, unsigned slot) {
+    const JitlApi *L = w->api;
+    LLVMValueRef next = L->LLVMBuildLoad2(w->B, w->tptr, host_ptr_const(w, &w->tb->exit_tb[slot]), "");
+    LLVMBasicBlockRef linked = new_bb(w, "linked"), back = new_bb(w, "unlinked");
+    L->LLVMBuildCondBr(w->B, icmp(w, LLVMIntNE, L->LLVMBuildPtrToInt(w->B, next, w->t64, ""), k64(w, 0)), linked,
+                       back);
+    position(w, back);
+    ret_exit(w, slot ? EXIT_CHAIN1 : EXIT_CHAIN0);
+    position(w, linked);
+    tail_or_ret(w, next, slot ? EXIT_CHAIN1 : EXIT_CHAIN0);
+}
+
+/* An indirect exit to `pc` outside the region: the jump cache inline (what
+ * tb_find would try first), else back to jitl_run. */
+static void exit_indirect(Lw *w, LLVMValueRef pc) {
+    const JitlApi *L = w->api;
+    LLVMValueRef h = L->LLVMBuildXor(w->B, L->LLVMBuildLShr(w->B, pc, k64(w, 1), ""),
+                                     L->LLVMBuildLShr(w->B, pc, k64(w, TB_JMP_CACHE_BITS + 1), ""), "");
+    h = L->LLVMBuildAnd(w->B, h, k64(w, TB_JMP_CACHE_SIZE - 1), "");
+    LLVMValueRef off = L->LLVMBuildMul(w->B, h, k64(w, sizeof(Tb *)), "");
+    LLVMValueRef slot = L->LLVMBuildGEP2(w->B, w->t8, host_ptr_const(w, w->cpu->tbs->jmp_cache), &off, 1, "");
+    LLVMValueRef next = L->LLVMBuildLoad2(w->B, w->tptr, slot, "");
+    LLVMBasicBlockRef has = new_bb(w, "jc_entry"), same_pc = new_bb(w, "jc_pc"), hit = new_bb(w, "jc_hit"),
+                      miss = new_bb(w, "jc_miss");
+    L->LLVMBuildCondBr(w->B, icmp(w, LLVMIntNE, L->LLVMBuildPtrToInt(w->B, next, w->t64, ""), k64(w, 0)), has, miss);
+    position(w, has);
+    LLVMValueRef pc_off = k64(w, offsetof(Tb, pc)), fl_off = k64(w, offsetof(Tb, flags));
+    LLVMValueRef npc = L->LLVMBuildLoad2(w->B, w->t64, L->LLVMBuildGEP2(w->B, w->t8, next, &pc_off, 1, ""), "");
+    L->LLVMBuildCondBr(w->B, icmp(w, LLVMIntEQ, npc, pc), same_pc, miss);
+    position(w, same_pc);
+    LLVMValueRef nfl = L->LLVMBuildLoad2(w->B, w->t32, L->LLVMBuildGEP2(w->B, w->t8, next, &fl_off, 1, ""), "");
+    L->LLVMBuildCondBr(w->B, icmp(w, LLVMIntEQ, nfl, k32(w, w->tb->flags)), hit, miss);
+    position(w, hit);
+    tail_or_ret(w, next, EXIT_LOOKUP);
+    position(w, miss);
+    ret_exit(w, EXIT_LOOKUP);
 }
 
 /* Division with the IR's total semantics (ir_ops.def): x / 0 = all ones,
@@ -390,7 +495,7 @@ static void lower_mem_sys(Lw *w, const IrInsn *in, bool is_load, unsigned size) 
     L->LLVMBuildBr(w->B, join);
 
     position(w, slow);
-    bool saved[w->n_globals];
+    bool saved[w->n_tracked];
     memcpy(saved, w->dirty, sizeof saved);
     checkpoint(w);
     LLVMValueRef vslow = NULL;
@@ -433,6 +538,7 @@ static LLVMValueRef lower_helper_call(Lw *w, const IrInsn *in, LLVMValueRef a, L
         return k64(w, 0);
     }
     if (hf & IR_H_WG) reload_globals(w);
+    if (!(hf & IR_H_PURE)) reload_count(w); /* e.g. a write to minstret */
     return r;
 }
 
@@ -457,12 +563,12 @@ static void lower_fpfast(Lw *w, const IrInsn *in) {
     LLVMValueRef zb = L->LLVMBuildBitCast(w->B, z, w->t64, "");
     L->LLVMBuildCondBr(w->B, f64_normal(w, zb), join, slow);
     position(w, slow);
-    bool saved[w->n_globals];
+    bool saved[w->n_tracked];
     memcpy(saved, w->dirty, sizeof saved);
     LLVMValueRef r = lower_helper_call(w, in, a, b, k64(w, 0), (uint32_t)in->imm);
     LLVMBasicBlockRef slow_end = L->LLVMGetInsertBlock(w->B);
     L->LLVMBuildBr(w->B, join);
-    for (uint32_t g = 0; g < w->n_globals; g++) w->dirty[g] |= saved[g];
+    for (uint32_t g = 0; g < w->n_tracked; g++) w->dirty[g] |= saved[g];
     position(w, join);
     LLVMValueRef phi = L->LLVMBuildPhi(w->B, w->t64, "");
     LLVMValueRef vals[2] = {zb, r};
@@ -473,8 +579,8 @@ static void lower_fpfast(Lw *w, const IrInsn *in) {
 
 /* Before leaving the current block for label `l`: its dirty set joins. */
 static void note_edge(Lw *w, uint32_t l) {
-    bool *d = &w->label_dirty[(size_t)l * w->n_globals];
-    for (uint32_t g = 0; g < w->n_globals; g++) d[g] |= w->dirty[g];
+    bool *d = &w->label_dirty[(size_t)l * w->n_tracked];
+    for (uint32_t g = 0; g < w->n_tracked; g++) d[g] |= w->dirty[g];
 }
 
 static LLVMIntPredicate branch_pred(IrOp op) {
@@ -504,6 +610,27 @@ static int env_global(Lw *w, int64_t off) {
     int64_t rel = off - (int64_t)OFF(vals);
     if (rel < 0 || rel % 8 || rel / 8 >= (int64_t)w->n_globals) return -1;
     return (int)(rel / 8);
+}
+
+/* ldenv/stenv: a guest register slot goes through its alloca, any other
+ * CpuState field to memory.  insn_count lives in count_slot inside a
+ * region, so IR naming it directly is refused (no frontend emits that). */
+static bool lower_env(Lw *w, const IrInsn *in) {
+    uint64_t off = (uint64_t)in->imm;
+    if (off + 8 > OFF(insn_count) && off < OFF(insn_count) + 8) {
+        snprintf(w->err, sizeof w->err, "IR names insn_count, which regions keep in a register");
+        return false;
+    }
+    int g = env_global(w, in->imm);
+    if (g >= 0 && !w->gslot[g]) return false;
+    if (in->op == IR_ldenv) {
+        set_val(w, in->dst, g >= 0 ? val(w, (IrVal)g, 0) : load_field(w, off, w->t64));
+    } else if (g >= 0) {
+        set_val(w, (IrVal)g, val(w, in->src[0], in->imm));
+    } else {
+        store_field(w, off, val(w, in->src[0], in->imm));
+    }
+    return true;
 }
 
 static bool lower_insn(Lw *w, const IrInsn *in) {
@@ -572,26 +699,7 @@ static bool lower_insn(Lw *w, const IrInsn *in) {
         else lower_mem_user(w, in, is_load, size);
         return true;
     }
-    case IR_ldenv: {
-        int g = env_global(w, in->imm);
-        if (g >= 0) {
-            if (!w->gslot[g]) return false;
-            r = val(w, (IrVal)g, 0);
-        } else {
-            r = load_field(w, (uint64_t)in->imm, w->t64);
-        }
-        break;
-    }
-    case IR_stenv: {
-        int g = env_global(w, in->imm);
-        if (g >= 0) {
-            if (!w->gslot[g]) return false;
-            set_val(w, (IrVal)g, A0());
-        } else {
-            store_field(w, (uint64_t)in->imm, A0());
-        }
-        return true;
-    }
+    case IR_ldenv: case IR_stenv: return lower_env(w, in);
     case IR_call:
         r = lower_helper_call(w, in, val(w, in->src[0], 0), val(w, in->src[1], 0), val(w, in->src[2], 0),
                               (uint64_t)in->imm);
@@ -605,7 +713,7 @@ static bool lower_insn(Lw *w, const IrInsn *in) {
             L->LLVMBuildBr(B, bb);
         }
         position(w, bb);
-        memcpy(w->dirty, &w->label_dirty[(size_t)in->aux * w->n_globals], w->n_globals * sizeof(bool));
+        memcpy(w->dirty, &w->label_dirty[(size_t)in->aux * w->n_tracked], w->n_tracked * sizeof(bool));
         return true;
     }
     case IR_br:
@@ -623,26 +731,28 @@ static bool lower_insn(Lw *w, const IrInsn *in) {
     }
     case IR_insn: w->insn_idx = in->aux; return true;
     case IR_goto_tb: {
-        write_back(w);
         int j = region_index(w->tbs, w->n_tbs, (uint64_t)in->imm);
         if (j >= 0) {
+            write_back_globals(w); /* the count stays in its alloca */
             L->LLVMBuildBr(B, w->tb_bb[j]);
         } else {
+            write_back(w);
             store_field(w, OFF(pc), k64(w, (uint64_t)in->imm));
-            ret_exit(w, in->aux ? EXIT_CHAIN1 : EXIT_CHAIN0);
+            exit_direct(w, in->aux ? 1 : 0);
         }
         position(w, new_bb(w, "dead"));
         return true;
     }
     case IR_goto_ptr: {
         a = A0();
-        write_back(w);
+        write_back_globals(w);
         store_field(w, OFF(pc), a);
         LLVMBasicBlockRef miss = new_bb(w, "lookup");
         LLVMValueRef sw = L->LLVMBuildSwitch(B, a, miss, w->n_tbs);
         for (uint32_t j = 0; j < w->n_tbs; j++) L->LLVMAddCase(sw, k64(w, w->tbs[j]->pc), w->tb_bb[j]);
         position(w, miss);
-        ret_exit(w, EXIT_LOOKUP);
+        write_back_count(w);
+        exit_indirect(w, a);
         position(w, new_bb(w, "dead"));
         return true;
     }
@@ -673,22 +783,27 @@ static bool lower_member(Lw *w, uint32_t k) {
     const IrBlock *b = &tb->ir;
     w->tb = tb;
     position(w, w->tb_bb[k]);
+    /* every edge into a member wrote the registers back; the count and
+     * cur_tb are written lazily (checkpoint, exits) */
     memset(w->dirty, 0, w->n_globals * sizeof(bool));
-    LLVMValueRef count = load_field(w, OFF(insn_count), w->t64);
+    w->dirty[TRACK_COUNT(w)] = true;
+    w->dirty[TRACK_CUR_TB(w)] = true;
+    LLVMValueRef count = L->LLVMBuildLoad2(w->B, w->t64, w->count_slot, "");
     LLVMValueRef limit = load_field(w, OFF(insn_limit), w->t64);
     L->LLVMSetVolatile(limit, 1);
     LLVMBasicBlockRef stop = new_bb(w, "stop"), body = new_bb(w, "body");
     L->LLVMBuildCondBr(w->B, icmp(w, LLVMIntUGE, count, limit), stop, body);
     position(w, stop);
+    write_back_count(w);
     store_field(w, OFF(pc), k64(w, tb->pc));
     ret_exit(w, EXIT_STOP);
     position(w, body);
-    store_field(w, OFF(insn_count), L->LLVMBuildAdd(w->B, count, k64(w, tb->n_insns), ""));
-    store_field(w, OFF(cur_tb), host_ptr_const(w, tb));
+    w->dirty[TRACK_COUNT(w)] = true;
+    L->LLVMBuildStore(w->B, L->LLVMBuildAdd(w->B, count, k64(w, tb->n_insns), ""), w->count_slot);
 
     w->temps = calloc(b->n_temps + 1, sizeof *w->temps);
     w->label_bb = calloc(b->n_labels + 1, sizeof *w->label_bb);
-    w->label_dirty = calloc((size_t)(b->n_labels + 1) * w->n_globals, sizeof(bool));
+    w->label_dirty = calloc((size_t)(b->n_labels + 1) * w->n_tracked, sizeof(bool));
     if (!w->temps || !w->label_bb || !w->label_dirty) abort();
     for (uint32_t l = 0; l < b->n_labels; l++) w->label_bb[l] = new_bb(w, "label");
     w->insn_idx = 0;
@@ -743,8 +858,8 @@ static bool lower_region(Lw *w, const char *name) {
     w->rot64 = intrinsic(w, "llvm.fshr", w->t64, &w->trot64);
     w->rot32 = intrinsic(w, "llvm.fshr", w->t32, &w->trot32);
 
-    LLVMTypeRef fnty = L->LLVMFunctionType(w->t64, &w->tptr, 1, 0);
-    w->fn = L->LLVMAddFunction(w->M, name, fnty);
+    w->tregion = L->LLVMFunctionType(w->t64, &w->tptr, 1, 0);
+    w->fn = L->LLVMAddFunction(w->M, name, w->tregion);
     unsigned nounwind = L->LLVMGetEnumAttributeKindForName("nounwind", 8);
     L->LLVMAddAttributeAtIndex(w->fn, LLVMAttributeFunctionIndex, L->LLVMCreateEnumAttribute(w->C, nounwind, 0));
     L->LLVMAddAttributeAtIndex(w->fn, LLVMAttributeFunctionIndex,
@@ -754,7 +869,7 @@ static bool lower_region(Lw *w, const char *name) {
     w->B = L->LLVMCreateBuilderInContext(w->C);
     w->tb_bb = calloc(w->n_tbs, sizeof *w->tb_bb);
     w->gslot = calloc(w->n_globals, sizeof *w->gslot);
-    w->dirty = calloc(w->n_globals, sizeof *w->dirty);
+    w->dirty = calloc(w->n_tracked, sizeof *w->dirty);
     if (!w->tb_bb || !w->gslot || !w->dirty) abort();
 
     /* the guest registers the region names: loaded once at entry */
@@ -776,6 +891,8 @@ static bool lower_region(Lw *w, const char *name) {
     }
     for (uint32_t g = 0; g < w->n_globals; g++)
         if (w->gslot[g]) L->LLVMBuildStore(w->B, load_field(w, OFF(vals) + 8u * g, w->t64), w->gslot[g]);
+    w->count_slot = L->LLVMBuildAlloca(w->B, w->t64, "");
+    L->LLVMBuildStore(w->B, load_field(w, OFF(insn_count), w->t64), w->count_slot);
     for (uint32_t k = 0; k < w->n_tbs; k++) w->tb_bb[k] = new_bb(w, "tb");
     L->LLVMBuildBr(w->B, w->tb_bb[0]);
 
@@ -796,6 +913,46 @@ static bool llvm_error(const JitlApi *L, LLVMErrorRef e, const char *what, char 
     snprintf(err, len, "%s: %s", what, m);
     L->LLVMDisposeErrorMessage(m);
     return true;
+}
+
+/* ORC's object transform: every object passes through here before it is
+ * linked.  The symbol table gives the region function's code size, which
+ * the perf map, -d out_asm and crash reports need (the C API's lookup only
+ * gives its address). */
+static LLVMErrorRef note_code_size(void *opaque, LLVMMemoryBufferRef *obj) {
+    JitlState *js = opaque;
+    const JitlApi *L = js->api;
+    char *msg = NULL;
+    LLVMBinaryRef bin = L->LLVMCreateBinary(*obj, NULL, &msg);
+    if (!bin) {
+        if (msg) L->LLVMDisposeMessage(msg);
+        return NULL; /* sizes are diagnostics only */
+    }
+    LLVMSymbolIteratorRef it = L->LLVMObjectFileCopySymbolIterator(bin);
+    for (; it && !L->LLVMObjectFileIsSymbolIteratorAtEnd(bin, it); L->LLVMMoveToNextSymbol(it)) {
+        const char *name = L->LLVMGetSymbolName(it);
+        if (js->sizing_name && name && !strcmp(name, js->sizing_name)) js->sized_bytes = L->LLVMGetSymbolSize(it);
+    }
+    if (it) L->LLVMDisposeSymbolIterator(it);
+    L->LLVMDisposeBinary(bin);
+    return NULL;
+}
+
+/* A newly installed region: perf map line, -d out_asm, the live list. */
+static void region_installed(CpuState *cpu, JitlState *js, JitlRegion *r) {
+    r->next = js->live;
+    if (js->live) js->live->prev = r;
+    js->live = r;
+    if (!r->size) return;
+    if (js->perf_map)
+        fprintf(js->perf_map, "%" PRIxPTR " %" PRIx64 " llvm_0x%" PRIx64 "_%utbs\n", r->code, r->size, r->pc, r->n_tbs);
+    if (cpu->log_mask & LOG_OUT_ASM) {
+        if (!js->disas) js->disas = host_disas_new(cpu->log);
+        fprintf(cpu->log, "OUT (LLVM region at 0x%" PRIx64 ", %u TBs): [0x%" PRIxPTR ", 0x%" PRIxPTR ") %" PRIu64
+                " bytes\n", r->pc, r->n_tbs, r->code, r->code + (uintptr_t)r->size, r->size);
+        if (js->disas) host_disas_print(js->disas, cpu->log, (const uint8_t *)r->code, (size_t)r->size);
+        fputc('\n', cpu->log);
+    }
 }
 
 static void note_compile_time(CpuState *cpu, JitlState *js, uint64_t ns) {
@@ -822,7 +979,8 @@ static bool jitl_prepare(CpuState *cpu, Tb *tb) {
     uint32_t n = region_collect(cpu, tb, tbs);
     char name[40];
     snprintf(name, sizeof name, "vplat_region_%" PRIu64, js->next_id++);
-    Lw w = {.api = L, .cpu = cpu, .C = js->ctx, .tbs = tbs, .n_tbs = n, .n_globals = tb->ir.env->n_globals};
+    Lw w = {.api = L, .cpu = cpu, .C = js->ctx, .tbs = tbs, .n_tbs = n, .n_globals = tb->ir.env->n_globals,
+            .n_tracked = tb->ir.env->n_globals + 2};
     w.M = L->LLVMModuleCreateWithNameInContext(name, js->ctx);
     L->LLVMSetDataLayout(w.M, js->data_layout);
     L->LLVMSetTarget(w.M, js->triple);
@@ -858,16 +1016,23 @@ static bool jitl_prepare(CpuState *cpu, Tb *tb) {
         LLVMOrcThreadSafeModuleRef tsm = L->LLVMOrcCreateNewThreadSafeModule(w.M, js->tsctx);
         LLVMOrcResourceTrackerRef rt = L->LLVMOrcJITDylibCreateResourceTracker(js->dylib);
         LLVMOrcExecutorAddress addr = 0;
+        js->sizing_name = name;
+        js->sized_bytes = 0;
         ok = !llvm_error(L, L->LLVMOrcLLJITAddLLVMIRModuleWithRT(js->jit, rt, tsm), "add module", err, sizeof err) &&
              !llvm_error(L, L->LLVMOrcLLJITLookup(js->jit, &addr, name), "lookup", err, sizeof err) && addr;
         if (ok) {
             JitlRegion *r = calloc(1, sizeof *r);
             if (!r) abort();
             r->api = L;
+            r->js = js;
             r->rt = rt;
             r->n_tbs = n;
+            r->pc = tb->pc;
+            r->code = (uintptr_t)addr;
+            r->size = js->sized_bytes;
             tb->native = (void *)(uintptr_t)addr;
             tb->native_meta = r;
+            region_installed(cpu, js, r);
             cpu->stats.llvm_regions++;
             cpu->stats.llvm_region_tbs += n;
         } else {
@@ -890,6 +1055,9 @@ static bool jitl_prepare(CpuState *cpu, Tb *tb) {
 static void jitl_release(Tb *tb) {
     JitlRegion *r = tb->native_meta;
     if (!r) return;
+    if (r->prev) r->prev->next = r->next;
+    else r->js->live = r->next;
+    if (r->next) r->next->prev = r->prev;
     r->api->LLVMOrcResourceTrackerRemove(r->rt);
     r->api->LLVMOrcReleaseResourceTracker(r->rt);
     free(r);
@@ -964,6 +1132,13 @@ static bool jitl_init(CpuState *cpu, char *err, size_t err_len) {
     L->LLVMDisposeMessage(cpu_name);
     L->LLVMDisposeMessage(features);
     js->pbo = L->LLVMCreatePassBuilderOptions();
+    L->LLVMOrcObjectTransformLayerSetTransform(L->LLVMOrcLLJITGetObjTransformLayer(js->jit), note_code_size, js);
+    if (cpu->perf_map) {
+        char path[64];
+        snprintf(path, sizeof path, "/tmp/perf-%d.map", (int)getpid());
+        js->perf_map = fopen(path, "a");
+        if (js->perf_map) setvbuf(js->perf_map, NULL, _IOLBF, 0);
+    }
     cpu->hot_state = js;
     return true;
 fail:
@@ -979,6 +1154,8 @@ static void jitl_destroy(CpuState *cpu) {
     L->LLVMDisposeTargetMachine(js->tm);
     L->LLVMOrcDisposeLLJIT(js->jit);
     L->LLVMOrcDisposeThreadSafeContext(js->tsctx);
+    if (js->perf_map) fclose(js->perf_map);
+    if (js->disas) host_disas_free(js->disas);
     free(js->compile_ns);
     free(js);
     cpu->hot_state = NULL;
@@ -998,10 +1175,26 @@ static bool jitl_fault_state(CpuState *cpu, uintptr_t host_pc, void *uctx) {
     return false;
 }
 
-/* Crash reports do not name LLVM frames yet: the C API does not give a
- * region's code size. */
+static size_t put_str(char *buf, size_t at, size_t len, const char *s) {
+    while (*s && at + 1 < len) buf[at++] = *s++;
+    buf[at < len ? at : len - 1] = 0;
+    return at;
+}
+
+/* Crash reports: "[llvm] region 0x... (N TBs)" for a pc in a live region.
+ * Runs in a signal handler: no allocation, no stdio. */
 static bool jitl_name_host_pc(const CpuState *cpu, uintptr_t host_pc, char *buf, size_t len) {
-    (void)cpu, (void)host_pc, (void)buf, (void)len;
+    const JitlState *js = cpu->hot_state;
+    if (!js || len < 64) return false;
+    for (const JitlRegion *r = js->live; r; r = r->next) {
+        if (host_pc - r->code >= r->size) continue;
+        char hex[20];
+        size_t at = put_str(buf, 0, len, "[llvm] region ");
+        hex[crash_fmt_hex(hex, r->pc)] = 0;
+        at = put_str(buf, at, len, hex);
+        put_str(buf, at, len, r->n_tbs == 1 ? " (1 TB)" : " (TBs on its page)");
+        return true;
+    }
     return false;
 }
 

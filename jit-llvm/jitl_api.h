@@ -23,6 +23,7 @@
 #include <llvm-c/Core.h>
 #include <llvm-c/Error.h>
 #include <llvm-c/LLJIT.h>
+#include <llvm-c/Object.h>
 #include <llvm-c/Orc.h>
 #include <llvm-c/Target.h>
 #include <llvm-c/TargetMachine.h>
@@ -48,11 +49,11 @@
     X(LLVMBuildSDiv) X(LLVMBuildUDiv) X(LLVMBuildSRem) X(LLVMBuildURem)                     \
     X(LLVMBuildFAdd) X(LLVMBuildFSub) X(LLVMBuildFMul) X(LLVMBuildFDiv)                     \
     X(LLVMBuildICmp) X(LLVMBuildSelect) X(LLVMBuildTrunc) X(LLVMBuildSExt) X(LLVMBuildZExt) \
-    X(LLVMBuildBitCast) X(LLVMBuildPhi) X(LLVMAddIncoming)                                  \
+    X(LLVMBuildBitCast) X(LLVMBuildPtrToInt) X(LLVMBuildPhi) X(LLVMAddIncoming)                                  \
     X(LLVMBuildAlloca) X(LLVMBuildLoad2) X(LLVMBuildStore) X(LLVMBuildGEP2)                 \
     X(LLVMSetVolatile) X(LLVMSetAlignment)                                                  \
     X(LLVMBuildBr) X(LLVMBuildCondBr) X(LLVMBuildSwitch) X(LLVMAddCase) X(LLVMBuildRet)     \
-    X(LLVMBuildUnreachable) X(LLVMBuildCall2) X(LLVMGetInlineAsm)                           \
+    X(LLVMBuildUnreachable) X(LLVMBuildCall2) X(LLVMGetInlineAsm) X(LLVMSetTailCallKind)                           \
     X(LLVMGetIntrinsicDeclaration) X(LLVMLookupIntrinsicID)                                 \
     X(LLVMCreateStringAttribute) X(LLVMAddAttributeAtIndex)                                 \
     X(LLVMGetEnumAttributeKindForName) X(LLVMCreateEnumAttribute) X(LLVMAddCallSiteAttribute) \
@@ -66,7 +67,11 @@
     X(LLVMOrcJITDylibCreateResourceTracker) X(LLVMOrcResourceTrackerRemove)                 \
     X(LLVMOrcReleaseResourceTracker)                                                        \
     X(LLVMOrcCreateNewThreadSafeContext) X(LLVMOrcThreadSafeContextGetContext)              \
-    X(LLVMOrcDisposeThreadSafeContext) X(LLVMOrcCreateNewThreadSafeModule)
+    X(LLVMOrcDisposeThreadSafeContext) X(LLVMOrcCreateNewThreadSafeModule)                  \
+    X(LLVMOrcLLJITGetObjTransformLayer) X(LLVMOrcObjectTransformLayerSetTransform)          \
+    X(LLVMCreateBinary) X(LLVMDisposeBinary) X(LLVMObjectFileCopySymbolIterator)            \
+    X(LLVMObjectFileIsSymbolIteratorAtEnd) X(LLVMDisposeSymbolIterator)                     \
+    X(LLVMMoveToNextSymbol) X(LLVMGetSymbolName) X(LLVMGetSymbolSize)
 
 typedef struct JitlApi {
 #define JITL_API_FIELD(f) __typeof__(f) *f;
