@@ -163,6 +163,12 @@ static int lu_process_run(LuProcess *p, const char *prog, const char *execfn, in
     cs->log = p->log;
     cs->log_mask = cfg->log_mask;
     cs->max_insns = cfg->max_insns;
+    if (lu_replaying(p)) {
+        /* a replay that runs on past the recording's end has diverged:
+         * stop there instead of running unchecked (or forever) */
+        uint64_t end = replay_end_count(p->rr) + 1;
+        cs->icount_stop = end > p->insn_base ? end - p->insn_base : 1;
+    }
     if (cfg->singlestep)
         cs->tb_max_insns = 1;
     cpu_install_fault_handler();
@@ -207,6 +213,17 @@ static int lu_process_run(LuProcess *p, const char *prog, const char *execfn, in
                 return 0;
             }
             continue;
+        case CPU_EXIT_ICOUNT:
+            if (lu_replaying(p)) {
+                fflush(NULL);
+                fprintf(stderr, "vplat: %s\n",
+                        replay_diverged(p->rr, "the run went on past the end of the recording", lu_icount(p)));
+                replay_discard(p->rr);
+                p->rr = NULL;
+                return 1;
+            }
+            cs->icount_stop = 0;
+            break;
         case CPU_EXIT_REQUEST:
         default:
             break;
