@@ -5,8 +5,9 @@
  *   vplat --help | --version
  *
  * Options follow QEMU's spelling where the concept is the same (-L, -d, -D,
- * -strace, -singlestep, -device, -g, -gdb, -s, -S) plus vplat's own (--jit, --stats,
- * --max-insns, --verify-ir).  Bad values get a clear message and exit
+ * -strace, -singlestep, -device, -g, -gdb, -s, -S, -icount, -record,
+ * -replay) plus vplat's own (--jit, --stats, --max-insns, --verify-ir,
+ * --deterministic, --seed).  Bad values get a clear message and exit
  * status 2; -device specs are checked against the PCI type registry here
  * (name, properties, value types), the rest (slots) when the board
  * creates the devices, which also exits with 2.
