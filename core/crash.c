@@ -91,6 +91,12 @@ static void out_mem(CrashOut *o, const char *s, size_t len) {
 
 static void out_str(CrashOut *o, const char *s) { out_mem(o, s, strlen(s)); }
 
+size_t crash_put_str(char *buf, size_t at, size_t len, const char *s) {
+    while (*s && at + 1 < len) buf[at++] = *s++;
+    buf[at < len ? at : len - 1] = 0;
+    return at;
+}
+
 size_t crash_fmt_hex(char *buf, uint64_t v) {
     static const char digits[] = "0123456789abcdef";
     buf[0] = '0';

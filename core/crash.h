@@ -80,4 +80,8 @@ void crash_set_exit_hook(void (*fn)(int sig));
  * buf (at least 19 bytes); returns the length written (18). */
 size_t crash_fmt_hex(char *buf, uint64_t v);
 
+/* Async-signal-safe: append s to buf at offset `at`, truncating so that
+ * buf (len bytes) stays NUL-terminated; returns the new offset. */
+size_t crash_put_str(char *buf, size_t at, size_t len, const char *s);
+
 #endif

@@ -802,6 +802,21 @@ static bool lower_insn(Lw *w, const IrInsn *in) {
     return true;
 }
 
+/* Mark in used[] the guest registers block b reads or writes (operands,
+ * and ldenv/stenv of a register slot). */
+static void mark_globals(Lw *w, const IrBlock *b, bool *used) {
+    for (uint32_t i = 0; i < b->n_insns; i++) {
+        const IrInsn *in = &b->insns[i];
+        IrVal vs[4] = {in->dst, in->src[0], in->src[1], in->src[2]};
+        if (in->op == IR_ldenv || in->op == IR_stenv) {
+            int g = env_global(w, in->imm);
+            if (g >= 0) vs[0] = (IrVal)g;
+        }
+        for (int j = 0; j < 4; j++)
+            if (vs[j] < w->n_globals) used[vs[j]] = true;
+    }
+}
+
 /* tb_k's block: the budget check, the retired count, then its IR. */
 static bool lower_member(Lw *w, uint32_t k) {
     const JitlApi *L = w->api;
@@ -827,22 +842,11 @@ static bool lower_member(Lw *w, uint32_t k) {
     w->dirty[TRACK_COUNT(w)] = true;
     L->LLVMBuildStore(w->B, L->LLVMBuildAdd(w->B, count, k64(w, tb->n_insns), ""), w->count_slot);
     /* this member's registers, fresh: every edge into it wrote them back */
-    {
-        bool used[w->n_globals];
-        memset(used, 0, sizeof used);
-        for (uint32_t i = 0; i < b->n_insns; i++) {
-            const IrInsn *in = &b->insns[i];
-            IrVal vs[4] = {in->dst, in->src[0], in->src[1], in->src[2]};
-            if (in->op == IR_ldenv || in->op == IR_stenv) {
-                int g = env_global(w, in->imm);
-                if (g >= 0) vs[0] = (IrVal)g;
-            }
-            for (int j = 0; j < 4; j++)
-                if (vs[j] < w->n_globals) used[vs[j]] = true;
-        }
-        for (uint32_t g = 0; g < w->n_globals; g++)
-            if (used[g] && w->gslot[g]) L->LLVMBuildStore(w->B, load_field(w, OFF(vals) + 8u * g, w->t64), w->gslot[g]);
-    }
+    bool used[w->n_globals];
+    memset(used, 0, sizeof used);
+    mark_globals(w, b, used);
+    for (uint32_t g = 0; g < w->n_globals; g++)
+        if (used[g]) L->LLVMBuildStore(w->B, load_field(w, OFF(vals) + 8u * g, w->t64), w->gslot[g]);
 
     w->temps = calloc(b->n_temps + 1, sizeof *w->temps);
     w->label_bb = calloc(b->n_labels + 1, sizeof *w->label_bb);
@@ -919,21 +923,11 @@ static bool lower_region(Lw *w, const char *name) {
     /* an alloca per guest register the region names; each member loads
      * the ones it uses at its entry (lower_member) */
     position(w, entry);
-    for (uint32_t k = 0; k < w->n_tbs; k++) {
-        const IrBlock *b = &w->tbs[k]->ir;
-        for (uint32_t i = 0; i < b->n_insns; i++) {
-            const IrInsn *in = &b->insns[i];
-            IrVal vs[4] = {in->dst, in->src[0], in->src[1], in->src[2]};
-            if (in->op == IR_ldenv || in->op == IR_stenv) {
-                int g = env_global(w, in->imm);
-                if (g >= 0) vs[0] = (IrVal)g;
-            }
-            for (int j = 0; j < 4; j++) {
-                IrVal v = vs[j];
-                if (v < w->n_globals && !w->gslot[v]) w->gslot[v] = L->LLVMBuildAlloca(w->B, w->t64, "");
-            }
-        }
-    }
+    bool used[w->n_globals];
+    memset(used, 0, sizeof used);
+    for (uint32_t k = 0; k < w->n_tbs; k++) mark_globals(w, &w->tbs[k]->ir, used);
+    for (uint32_t g = 0; g < w->n_globals; g++)
+        if (used[g]) w->gslot[g] = L->LLVMBuildAlloca(w->B, w->t64, "");
     w->count_slot = L->LLVMBuildAlloca(w->B, w->t64, "");
     L->LLVMBuildStore(w->B, load_field(w, OFF(insn_count), w->t64), w->count_slot);
     for (uint32_t k = 0; k < w->n_tbs; k++) w->tb_bb[k] = new_bb(w, "tb");
@@ -1267,12 +1261,6 @@ static bool jitl_fault_state(CpuState *cpu, uintptr_t host_pc, void *uctx) {
     return false;
 }
 
-static size_t put_str(char *buf, size_t at, size_t len, const char *s) {
-    while (*s && at + 1 < len) buf[at++] = *s++;
-    buf[at < len ? at : len - 1] = 0;
-    return at;
-}
-
 /* Crash reports: "[llvm] region 0x... (N TBs)" for a pc in a live region.
  * Runs in a signal handler: no allocation, no stdio. */
 static bool jitl_name_host_pc(const CpuState *cpu, uintptr_t host_pc, char *buf, size_t len) {
@@ -1281,10 +1269,10 @@ static bool jitl_name_host_pc(const CpuState *cpu, uintptr_t host_pc, char *buf,
     for (const JitlRegion *r = js->live; r; r = r->next) {
         if (host_pc - r->code >= r->size) continue;
         char hex[20];
-        size_t at = put_str(buf, 0, len, "[llvm] region ");
+        size_t at = crash_put_str(buf, 0, len, "[llvm] region ");
         hex[crash_fmt_hex(hex, r->pc)] = 0;
-        at = put_str(buf, at, len, hex);
-        put_str(buf, at, len, r->n_tbs == 1 ? " (1 TB)" : " (TBs on its page)");
+        at = crash_put_str(buf, at, len, hex);
+        crash_put_str(buf, at, len, r->n_tbs == 1 ? " (1 TB)" : " (TBs on its page)");
         return true;
     }
     return false;

@@ -1985,12 +1985,6 @@ static uint32_t jitn_fault_insn(const Tb *tb, const void *cur_op) {
     return (uint32_t)(uintptr_t)cur_op - 1;
 }
 
-static size_t put_str(char *buf, size_t at, size_t len, const char *s) {
-    while (*s && at + 1 < len) buf[at++] = *s++;
-    buf[at < len ? at : len - 1] = 0;
-    return at;
-}
-
 static bool jitn_name_host_pc(const CpuState *cpu, uintptr_t host_pc, char *buf, size_t len) {
     const JitnState *js = cpu->hot_state;
     if (!js || len < 64 || host_pc - (uintptr_t)js->buf >= js->size) return false;
@@ -1998,7 +1992,7 @@ static bool jitn_name_host_pc(const CpuState *cpu, uintptr_t host_pc, char *buf,
     char hex[20];
     size_t at = 0;
     if (!tb) {
-        at = put_str(buf, at, len, host_pc - (uintptr_t)js->buf < js->after_trampoline ? "[native] trampoline" : "[native] code buffer");
+        at = crash_put_str(buf, at, len, host_pc - (uintptr_t)js->buf < js->after_trampoline ? "[native] trampoline" : "[native] code buffer");
         return true;
     }
     /* the guest insn: the last fault site at or before host_pc */
@@ -2007,12 +2001,12 @@ static bool jitn_name_host_pc(const CpuState *cpu, uintptr_t host_pc, char *buf,
     uint32_t off = (uint32_t)(host_pc - (uintptr_t)tb->native);
     for (uint32_t k = 0; m && k < m->n_sites && m->sites[k].off <= off; k++)
         if (tb->insn_pc && m->sites[k].insn < tb->n_insns) gpc = tb->insn_pc[m->sites[k].insn];
-    at = put_str(buf, at, len, "[native] tb ");
+    at = crash_put_str(buf, at, len, "[native] tb ");
     hex[crash_fmt_hex(hex, tb->pc)] = 0;
-    at = put_str(buf, at, len, hex);
-    at = put_str(buf, at, len, " guest pc ");
+    at = crash_put_str(buf, at, len, hex);
+    at = crash_put_str(buf, at, len, " guest pc ");
     hex[crash_fmt_hex(hex, gpc)] = 0;
-    put_str(buf, at, len, hex);
+    crash_put_str(buf, at, len, hex);
     return true;
 }
 
