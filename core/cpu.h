@@ -77,6 +77,7 @@ typedef enum CpuExitReason {
     CPU_EXIT_REQUEST,         /* exit_request was set (signal, timer, ...) */
     CPU_EXIT_ARCH,            /* a frontend-defined exit (exc_cause says which); pc at the insn */
     CPU_EXIT_DEBUG,           /* breakpoint, watchpoint, step done, interrupt: see core/debug.h */
+    CPU_EXIT_ICOUNT,          /* insn_count reached icount_stop (deterministic mode's deadlines) */
 } CpuExitReason;
 
 /* Exception causes the core itself raises on memory faults (a frontend maps
@@ -117,6 +118,11 @@ struct CpuState {
     uint64_t insn_limit;
     volatile int exit_request;
     uint64_t max_insns;             /* 0 = unlimited */
+    /* Deterministic mode: return CPU_EXIT_ICOUNT at the first TB boundary
+     * where insn_count >= icount_stop (0: none).  TB boundaries depend only
+     * on the guest code, and every tier checks the limit at every TB
+     * entry, chained or not, so the stop is the same in every tier. */
+    uint64_t icount_stop;
     uint32_t tb_max_insns;          /* 1 in single-step mode */
     uint32_t log_mask;              /* LOG_* from core/log.h */
     bool verify_ir;                 /* run ir_verify on every block (tests) */

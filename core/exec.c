@@ -267,7 +267,9 @@ void cpu_request_exit(CpuState *cpu) {
 }
 
 static void update_insn_limit(CpuState *cpu) {
-    CPU_SET_INSN_LIMIT(cpu, cpu->exit_request ? 0 : cpu->max_insns ? cpu->max_insns : UINT64_MAX);
+    uint64_t lim = cpu->max_insns ? cpu->max_insns : UINT64_MAX;
+    if (cpu->icount_stop && cpu->icount_stop < lim) lim = cpu->icount_stop;
+    CPU_SET_INSN_LIMIT(cpu, cpu->exit_request ? 0 : lim);
 }
 
 /* Give tb hot-tier code.  false: the hot tier's code buffer is full; the
@@ -328,6 +330,10 @@ CpuExitReason cpu_exec(CpuState *cpu) {
         }
         if (cpu->max_insns && cpu->insn_count >= cpu->max_insns) {
             ret = CPU_EXIT_INSN_LIMIT;
+            break;
+        }
+        if (cpu->icount_stop && cpu->insn_count >= cpu->icount_stop) {
+            ret = CPU_EXIT_ICOUNT;
             break;
         }
         if (!tb) tb = tb_find(cpu, cpu->pc);

@@ -19,7 +19,8 @@
     X(FPU, "fpu", "with cpu: include the floating-point registers")        \
     X(INT, "int", "show exceptions and interrupts")                        \
     X(UNIMP, "unimp", "show unimplemented features (e.g. syscalls)")       \
-    X(GUEST_ERRORS, "guest_errors", "show guest misbehaviour")
+    X(GUEST_ERRORS, "guest_errors", "show guest misbehaviour")             \
+    X(MMU, "mmu", "show page-table walks (TLB fills), page faults, TLB flushes")
 
 enum {
 #define X(id, name, help) LOG_BIT_##id,

@@ -35,6 +35,8 @@ void stats_print(const Stats *s, uint64_t insns, FILE *out) {
                 s->promote_ns / 1e3 / (double)s->tbs_promoted);
         fprintf(out, "  LLVM regions compiled       %" PRIu64 " (%.1f TBs each)\n", s->llvm_regions,
                 (double)s->llvm_region_tbs / (double)s->llvm_regions);
+        fprintf(out, "  LLVM entries into regions   %" PRIu64 " (hot TBs already compiled in another region)\n",
+                s->llvm_shared_entries);
         fprintf(out, "  LLVM compile time           %.3f ms total, median %.3f ms, p99 %.3f ms per region\n",
                 s->llvm_compile_ns / 1e6, s->llvm_compile_median_ns / 1e6, s->llvm_compile_p99_ns / 1e6);
         fprintf(out, "  LLVM compile queue depth    %" PRIu64 " at most\n", s->llvm_queue_max);

@@ -24,6 +24,7 @@ typedef struct Stats {
     uint64_t native_loops;          /* self-looping TBs compiled with registers carried round the loop */
     uint64_t llvm_regions;          /* regions compiled by the LLVM tier */
     uint64_t llvm_region_tbs;       /* TBs in them */
+    uint64_t llvm_shared_entries;   /* hot TBs that got an entry into a region compiled for another head */
     uint64_t llvm_compile_ns;       /* lowering + optimization + code generation, all regions */
     uint64_t llvm_compile_median_ns;
     uint64_t llvm_compile_p99_ns;

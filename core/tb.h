@@ -58,6 +58,7 @@ struct Tb {
     uint32_t native_jmp[2];   /* offset of each goto_tb's patchable rel32 */
     uint32_t native_stub[2];  /* offset of each goto_tb's exit stub */
     void *native_meta;        /* the hot tier's side tables (fault sites) */
+    uint32_t native_entry;    /* LLVM tier: this TB's case in the entry switch of the region function `native` */
     /* chaining */
     Tb *exit_tb[2];
     uint64_t exit_pc[2];

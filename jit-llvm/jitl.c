@@ -4,24 +4,36 @@
  *   When a TB gets hot (cpu_exec calls prepare), it becomes the head of a
  *   region: breadth-first along its direct exits (goto_tb targets), every
  *   TB the cache already holds with the same flags, wholly on the head's
- *   page, joins (up to JITL_MAX_REGION_TBS).  Because all members share
+ *   page, joins (up to JITL_MAX_REGION_TBS).  A TB is only in the cache
+ *   if it ran, and a head that ran a thousand times has seen the paths
+ *   that matter, so the region holds the whole loop nest around it rather
+ *   than the part that happened to be warm.  Because all members share
  *   the head's page, any invalidation that kills a member kills the head
  *   too, and the region's code (an ORC resource tracker, owned by the
- *   head) is released with it.  Only the head gets an entry (tb->native);
- *   a member is entered from the loop through its own TB, which may head
- *   a region of its own later.
+ *   head) is released with it.
  *
- *   region function  i64 r(CpuState *cpu)
- *     entry:  guest registers the region touches → allocas (SSA after mem2reg)
- *     tb_k:   budget check (insn_count < insn_limit, else exit STOP),
- *             insn_count += n_insns, cur_tb = tb_k, then tb_k's IR
+ *   Every member is an entry: a member that gets hot itself (a loop
+ *   entered in its middle, the return point of a call) is given the
+ *   region's function and its case of the entry switch (tb->native,
+ *   tb->native_entry) instead of a second compile.
+ *
+ *   region function  i64 r(CpuState *cpu, i32 entry)
+ *     entry:  guest registers the region touches → allocas (SSA after
+ *             mem2reg), insn_count → an alloca; switch to tb_<entry>
+ *     tb_k:   budget check (count < insn_limit, else exit STOP),
+ *             count += n_insns, then tb_k's IR
  *     goto_tb to a member → branch to its tb_k block (a loop, for LLVM);
- *     anything else → write back, set cpu->pc, return Tb* | kind:
- *       0/1 direct exit `slot` of that TB, 2 indirect exit (jump cache),
- *       3 IR exit (cpu->exit_reason, exc_cause, exc_tval), 4 budget stop
- *   jitl_run calls the next region itself when the exit is chained (or
- *   hits the jump cache) to a TB with LLVM code; otherwise it returns to
- *   the loop.  LLVM code is never patched.
+ *     goto_ptr → a switch on the members' pcs;
+ *     anything else → write back, set cpu->pc, and
+ *       a direct exit whose TB the loop linked (tb->exit_tb[slot]) to a
+ *       TB with LLVM code, or an indirect one whose pc hits the jump
+ *       cache (inline) on such a TB → musttail call of that region
+ *       function: regions chain without returning, and the stack does not
+ *       grow;
+ *       otherwise return Tb* | kind to jitl_run: 0/1 direct exit `slot`
+ *       of that TB, 2 indirect exit, 3 IR exit (cpu->exit_reason,
+ *       exc_cause, exc_tval), 4 budget stop.
+ *   LLVM code is never patched: links are read where the exit runs.
  *
  * Compilation
  *   prepare copies the region's IR (and the pcs, instruction counts and Tb
@@ -31,8 +43,10 @@
  *   context, and the CPU goes on in the tier below.  The thread hands the
  *   compiled job back on the done list and drops cpu->insn_limit to 0, so
  *   the CPU reaches a TB boundary, where the loop calls jitl_poll to
- *   install it (head->native).  A head freed meanwhile only marks its
- *   region cancelled; the job's code is released when it comes back.
+ *   install it (head->native).  Only installed regions lend entries to
+ *   other hot TBs.  A head freed meanwhile only marks its region
+ *   cancelled; the job's code is released when it comes back.  While the
+ *   thread runs, only it calls LLVM: dead code goes to it for release.
  *   Around a user-mode fork() the thread is quiesced outside LLVM; the
  *   child compiles on its own thread from then on.
  *
@@ -40,15 +54,17 @@
  *   Guest registers live in allocas; cpu->vals is written only for the
  *   ones changed since the last write-back ("dirty", tracked statically
  *   while lowering; a label merges the dirty sets of its incoming edges,
- *   and every edge between members writes back, so a member starts
- *   clean).  Write-backs happen before every exit, before every helper
- *   that is not pure (which also records the guest instruction in
- *   cur_op), and before a guest access that may fault: in user mode
- *   every access (the host SIGSEGV handler long-jumps out of the access
- *   itself; an empty asm with a memory clobber keeps LLVM from moving
- *   the write-back past it), in system mode only the softmmu slow path
- *   (the inline TLB hit cannot fault).  Helpers that may write guest
- *   registers are followed by a reload.
+ *   and every edge between members writes the registers back, so a member
+ *   starts clean).  The retired count and cur_tb are tracked the same
+ *   way but not written on edges between members.  Write-backs happen
+ *   before every exit, before every helper that is not pure (which also
+ *   records the guest instruction in cur_op, the count is reloaded after
+ *   it), and before a guest access that may fault: in user mode every
+ *   access (the host SIGSEGV handler long-jumps out of the access itself;
+ *   an empty asm with a memory clobber keeps LLVM from moving the
+ *   write-back past it), in system mode only the softmmu slow path (the
+ *   inline TLB hit cannot fault).  Helpers that may write guest registers
+ *   are followed by a reload.
  */
 #define _GNU_SOURCE
 #include "jit-llvm/jitl.h"
@@ -79,11 +95,14 @@
  * others. */
 #define JITL_PASSES "function(sroa,early-cse,instcombine<no-verify-fixpoint>,simplifycfg)"
 
+/* Code generation level (LLVMCodeGenOptLevel: 0 none .. 3 aggressive). */
+#define JITL_CODEGEN_LEVEL 2
+
 enum { EXIT_CHAIN0 = 0, EXIT_CHAIN1 = 1, EXIT_LOOKUP = 2, EXIT_LOOP = 3, EXIT_STOP = 4, EXIT_KIND_MASK = 15 };
 
 #define OFF(f) ((uint64_t)offsetof(CpuState, f))
 
-typedef uint64_t (*JitlFn)(CpuState *cpu);
+typedef uint64_t (*JitlFn)(CpuState *cpu, uint32_t entry);
 
 typedef struct JitlRegion JitlRegion;
 typedef struct JitlJob JitlJob;
@@ -138,6 +157,10 @@ struct JitlRegion {
     uint32_t n_tbs;
     int state;
     bool cancelled;
+    uint64_t member_pc[JITL_MAX_REGION_TBS]; /* entry k of the function is member_pc[k] */
+    uint32_t flags;                   /* the members' TB flags and page */
+    uint64_t phys_page;
+    const Tb *head;                   /* the owner: a killed head means dead code */
     uint64_t pc;                      /* the head's guest pc */
     uintptr_t code;                   /* the region function's code: [code, code + size) */
     uint64_t size;                    /* 0 if the object did not say */
@@ -202,7 +225,6 @@ static uint32_t region_collect(CpuState *cpu, Tb *head, Tb **tbs) {
     uint32_t n = 0;
     tbs[n++] = head;
     if (!tb_within_page(head)) return n;
-    uint64_t warm = cpu->promote_threshold / 8;
     for (uint32_t k = 0; k < n; k++) {
         const IrBlock *b = &tbs[k]->ir;
         for (uint32_t i = 0; i < b->n_insns && n < JITL_MAX_REGION_TBS; i++) {
@@ -212,7 +234,7 @@ static uint32_t region_collect(CpuState *cpu, Tb *head, Tb **tbs) {
             if (((pc ^ head->pc) & MEM_PAGE_MASK) != 0 || region_index(tbs, n, pc) >= 0) continue;
             Tb *t = cpu->smmu ? tb_lookup_phys(cpu->tbs, pc, head->phys_page, head->flags)
                               : tb_lookup(cpu->tbs, pc, head->flags);
-            if (!t || t->invalid || !tb_within_page(t) || t->exec_count < warm) continue;
+            if (!t || t->invalid || !tb_within_page(t)) continue;
             tbs[n++] = t;
         }
     }
@@ -379,11 +401,12 @@ static LLVMValueRef sel(Lw *w, LLVMValueRef c, LLVMValueRef a, LLVMValueRef b) {
 static void tail_or_ret(Lw *w, LLVMValueRef next, unsigned kind) {
     const JitlApi *L = w->api;
     LLVMBasicBlockRef go = new_bb(w, "tail"), back = new_bb(w, "ret");
-    LLVMValueRef off = k64(w, offsetof(Tb, native));
+    LLVMValueRef off = k64(w, offsetof(Tb, native)), eoff = k64(w, offsetof(Tb, native_entry));
     LLVMValueRef fn = L->LLVMBuildLoad2(w->B, w->tptr, L->LLVMBuildGEP2(w->B, w->t8, next, &off, 1, ""), "");
     L->LLVMBuildCondBr(w->B, icmp(w, LLVMIntNE, L->LLVMBuildPtrToInt(w->B, fn, w->t64, ""), k64(w, 0)), go, back);
     position(w, go);
-    LLVMValueRef c = L->LLVMBuildCall2(w->B, w->tregion, fn, &w->cpuv, 1, "");
+    LLVMValueRef args[2] = {w->cpuv, L->LLVMBuildLoad2(w->B, w->t32, L->LLVMBuildGEP2(w->B, w->t8, next, &eoff, 1, ""), "")};
+    LLVMValueRef c = L->LLVMBuildCall2(w->B, w->tregion, fn, args, 2, "");
     L->LLVMSetTailCallKind(c, LLVMTailCallKindMustTail);
     L->LLVMBuildRet(w->B, c);
     position(w, back);
@@ -924,7 +947,8 @@ static bool lower_region(Lw *w, const char *name) {
     w->rot64 = intrinsic(w, "llvm.fshr", w->t64, &w->trot64);
     w->rot32 = intrinsic(w, "llvm.fshr", w->t32, &w->trot32);
 
-    w->tregion = L->LLVMFunctionType(w->t64, &w->tptr, 1, 0);
+    LLVMTypeRef rp[2] = {w->tptr, w->t32};
+    w->tregion = L->LLVMFunctionType(w->t64, rp, 2, 0);
     w->fn = L->LLVMAddFunction(w->M, name, w->tregion);
     unsigned nounwind = L->LLVMGetEnumAttributeKindForName("nounwind", 8);
     L->LLVMAddAttributeAtIndex(w->fn, LLVMAttributeFunctionIndex, L->LLVMCreateEnumAttribute(w->C, nounwind, 0));
@@ -960,7 +984,8 @@ static bool lower_region(Lw *w, const char *name) {
     w->count_slot = L->LLVMBuildAlloca(w->B, w->t64, "");
     L->LLVMBuildStore(w->B, load_field(w, OFF(insn_count), w->t64), w->count_slot);
     for (uint32_t k = 0; k < w->job->n; k++) w->tb_bb[k] = new_bb(w, "tb");
-    L->LLVMBuildBr(w->B, w->tb_bb[0]);
+    LLVMValueRef sw = L->LLVMBuildSwitch(w->B, L->LLVMGetParam(w->fn, 1), w->tb_bb[0], w->job->n);
+    for (uint32_t k = 1; k < w->job->n; k++) L->LLVMAddCase(sw, k32(w, k), w->tb_bb[k]);
 
     bool ok = true;
     for (uint32_t k = 0; k < w->job->n && ok; k++) ok = lower_member(w, k);
@@ -1158,10 +1183,10 @@ static void install(CpuState *cpu, JitlState *js, JitlJob *job) {
         Tb *head = job->tb[0];
         r->rt = job->rt;
         r->state = REGION_INSTALLED;
-        r->pc = job->pc[0];
         r->code = (uintptr_t)job->addr;
         r->size = job->size;
         head->native = (void *)(uintptr_t)job->addr;
+        head->native_entry = 0;
         region_installed(cpu, js, r);
         cpu->stats.tbs_promoted++;
         cpu->stats.llvm_regions++;
@@ -1281,9 +1306,38 @@ static bool jitl_after_fork(CpuState *cpu, bool child) {
     return true;
 }
 
+/* A live region that already holds tb's code (same pc, flags and page),
+ * and tb's case in its entry switch. */
+static JitlRegion *region_holding(JitlState *js, const Tb *tb, uint32_t *entry) {
+    for (JitlRegion *r = js->live; r; r = r->next) {
+        /* a head killed but not yet reclaimed: its code goes at the next reclaim */
+        if (r->head->invalid || r->flags != tb->flags || r->phys_page != tb->phys_page) continue;
+        for (uint32_t k = 0; k < r->n_tbs; k++) {
+            if (r->member_pc[k] == tb->pc) {
+                *entry = k;
+                return r;
+            }
+        }
+    }
+    return NULL;
+}
+
 static bool jitl_prepare(CpuState *cpu, Tb *tb) {
     JitlState *js = cpu->hot_state;
     if (tb->native_meta) return true; /* queued or compiling already */
+    /* A hot TB that another head's region compiled already (a loop entered
+     * in its middle, a call's return point) is entered there: no second
+     * compile.  The region lives as long as tb: they share a page, and
+     * code is only ever invalidated a whole page at a time.  Only
+     * installed regions are on the live list. */
+    uint32_t entry;
+    JitlRegion *holder = region_holding(js, tb, &entry);
+    if (holder) {
+        tb->native = (void *)holder->code;
+        tb->native_entry = entry;
+        cpu->stats.llvm_shared_entries++;
+        return true;
+    }
     if (js->thread_running) {
         pthread_mutex_lock(&js->lock);
         bool full = js->queue_len >= JITL_QUEUE_MAX;
@@ -1300,7 +1354,12 @@ static bool jitl_prepare(CpuState *cpu, Tb *tb) {
     job->n = region_collect(cpu, tb, job->tb);
     job->flags = tb->flags;
     r->n_tbs = job->n;
+    r->pc = tb->pc;
+    r->head = tb;
+    r->flags = tb->flags;
+    r->phys_page = tb->phys_page;
     for (uint32_t i = 0; i < job->n; i++) {
+        r->member_pc[i] = job->tb[i]->pc;
         job->pc[i] = job->tb[i]->pc;
         job->n_insns[i] = job->tb[i]->n_insns;
         ir_block_copy(&job->ir[i], &job->tb[i]->ir);
@@ -1325,9 +1384,9 @@ static bool jitl_prepare(CpuState *cpu, Tb *tb) {
 
 static void jitl_release(Tb *tb) {
     JitlRegion *r = tb->native_meta;
+    tb->native = NULL; /* an entry into another head's region: that head releases it */
     if (!r) return;
     tb->native_meta = NULL;
-    tb->native = NULL;
     if (r->state == REGION_PENDING) {
         /* its job is queued, compiling or done: jitl_poll frees it.  The
          * lock orders this with the compile thread's look at it. */
@@ -1347,8 +1406,9 @@ static void jitl_release(Tb *tb) {
 
 static TbExit jitl_run(CpuState *cpu, Tb *tb, bool chain) {
     JitlFn fn = (JitlFn)tb->native;
+    uint32_t entry = tb->native_entry;
     for (;;) {
-        uint64_t r = fn(cpu);
+        uint64_t r = fn(cpu, entry);
         Tb *from = (Tb *)(uintptr_t)(r & ~(uint64_t)EXIT_KIND_MASK);
         unsigned kind = (unsigned)(r & EXIT_KIND_MASK);
         Tb *next;
@@ -1376,6 +1436,7 @@ static TbExit jitl_run(CpuState *cpu, Tb *tb, bool chain) {
         }
         next->exec_count++;
         fn = (JitlFn)next->native;
+        entry = next->native_entry;
     }
 }
 
@@ -1401,28 +1462,38 @@ static bool jitl_init(CpuState *cpu, char *err, size_t err_len) {
     JitlState *js = calloc(1, sizeof *js);
     if (!js) abort();
     js->api = L;
-    LLVMOrcJITTargetMachineBuilderRef jtmb = NULL;
-    LLVMOrcLLJITBuilderRef builder = L->LLVMOrcCreateLLJITBuilder();
-    if (llvm_error(L, L->LLVMOrcJITTargetMachineBuilderDetectHost(&jtmb), "LLVM host detection", err, err_len))
+    /* code generation for the host CPU at the level chosen by measurement
+     * (JITL_CODEGEN_LEVEL; VPLAT_LLVM_CODEGEN=0..3 overrides it) */
+    char *host_triple = L->LLVMGetDefaultTargetTriple();
+    LLVMTargetRef target;
+    char *msg = NULL;
+    if (L->LLVMGetTargetFromTriple(host_triple, &target, &msg)) {
+        snprintf(err, err_len, "LLVM target %s: %s", host_triple, msg ? msg : "?");
+        L->LLVMDisposeMessage(host_triple);
         goto fail;
-    L->LLVMOrcLLJITBuilderSetJITTargetMachineBuilder(builder, jtmb);
+    }
+    const char *level_env = getenv("VPLAT_LLVM_CODEGEN");
+    int level = level_env && level_env[0] >= '0' && level_env[0] <= '3' && !level_env[1] ? level_env[0] - '0'
+                                                                                        : JITL_CODEGEN_LEVEL;
+    char *cpu_name = L->LLVMGetHostCPUName(), *features = L->LLVMGetHostCPUFeatures();
+    LLVMTargetMachineRef cg_tm = L->LLVMCreateTargetMachine(target, host_triple, cpu_name, features,
+                                                            (LLVMCodeGenOptLevel)level, LLVMRelocDefault,
+                                                            LLVMCodeModelJITDefault);
+    /* the passes' cost model */
+    js->tm = L->LLVMCreateTargetMachine(target, host_triple, cpu_name, features, LLVMCodeGenLevelDefault,
+                                        LLVMRelocDefault, LLVMCodeModelJITDefault);
+    L->LLVMDisposeMessage(cpu_name);
+    L->LLVMDisposeMessage(features);
+    L->LLVMDisposeMessage(host_triple);
+    LLVMOrcLLJITBuilderRef builder = L->LLVMOrcCreateLLJITBuilder();
+    L->LLVMOrcLLJITBuilderSetJITTargetMachineBuilder(builder,
+                                                     L->LLVMOrcJITTargetMachineBuilderCreateFromTargetMachine(cg_tm));
     if (llvm_error(L, L->LLVMOrcCreateLLJIT(&js->jit, builder), "LLVM JIT", err, err_len)) goto fail;
     js->dylib = L->LLVMOrcLLJITGetMainJITDylib(js->jit);
     js->tsctx = L->LLVMOrcCreateNewThreadSafeContext();
     js->ctx = L->LLVMOrcThreadSafeContextGetContext(js->tsctx);
     js->data_layout = L->LLVMOrcLLJITGetDataLayoutStr(js->jit);
     js->triple = L->LLVMOrcLLJITGetTripleString(js->jit);
-    LLVMTargetRef target;
-    char *msg = NULL;
-    if (L->LLVMGetTargetFromTriple(js->triple, &target, &msg)) {
-        snprintf(err, err_len, "LLVM target %s: %s", js->triple, msg ? msg : "?");
-        goto fail;
-    }
-    char *cpu_name = L->LLVMGetHostCPUName(), *features = L->LLVMGetHostCPUFeatures();
-    js->tm = L->LLVMCreateTargetMachine(target, js->triple, cpu_name, features, LLVMCodeGenLevelDefault,
-                                        LLVMRelocDefault, LLVMCodeModelJITDefault);
-    L->LLVMDisposeMessage(cpu_name);
-    L->LLVMDisposeMessage(features);
     js->pbo = L->LLVMCreatePassBuilderOptions();
     L->LLVMOrcObjectTransformLayerSetTransform(L->LLVMOrcLLJITGetObjTransformLayer(js->jit), note_code_size, js);
     if (cpu->perf_map) {
@@ -1440,6 +1511,7 @@ static bool jitl_init(CpuState *cpu, char *err, size_t err_len) {
     cpu->hot_state = js;
     return true;
 fail:
+    if (js->tm) L->LLVMDisposeTargetMachine(js->tm);
     free(js);
     return false;
 }

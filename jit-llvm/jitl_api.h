@@ -61,7 +61,7 @@
     X(LLVMGetHostCPUFeatures) X(LLVMCreateTargetMachine) X(LLVMDisposeTargetMachine)        \
     X(LLVMCreatePassBuilderOptions) X(LLVMDisposePassBuilderOptions) X(LLVMRunPasses)       \
     X(LLVMOrcCreateLLJITBuilder) X(LLVMOrcLLJITBuilderSetJITTargetMachineBuilder)           \
-    X(LLVMOrcJITTargetMachineBuilderDetectHost) X(LLVMOrcCreateLLJIT) X(LLVMOrcDisposeLLJIT) \
+    X(LLVMOrcJITTargetMachineBuilderDetectHost) X(LLVMOrcJITTargetMachineBuilderCreateFromTargetMachine) X(LLVMOrcCreateLLJIT) X(LLVMOrcDisposeLLJIT) \
     X(LLVMOrcLLJITGetMainJITDylib) X(LLVMOrcLLJITGetDataLayoutStr) X(LLVMOrcLLJITGetTripleString) \
     X(LLVMOrcLLJITAddLLVMIRModuleWithRT) X(LLVMOrcLLJITLookup)                              \
     X(LLVMOrcJITDylibCreateResourceTracker) X(LLVMOrcResourceTrackerRemove)                 \

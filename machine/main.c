@@ -5,8 +5,9 @@
  *   vplat --help | --version
  *
  * Options follow QEMU's spelling where the concept is the same (-L, -d, -D,
- * -strace, -singlestep, -device, -g, -gdb, -s, -S) plus vplat's own (--jit, --stats,
- * --max-insns, --verify-ir).  Bad values get a clear message and exit
+ * -strace, -singlestep, -device, -g, -gdb, -s, -S, -icount, -record,
+ * -replay) plus vplat's own (--jit, --stats, --max-insns, --verify-ir,
+ * --deterministic, --seed).  Bad values get a clear message and exit
  * status 2; -device specs are checked against the PCI type registry here
  * (name, properties, value types), the rest (slots) when the board
  * creates the devices, which also exits with 2.
@@ -70,8 +71,15 @@ static void usage(FILE *out) {
             "  -singlestep       one guest instruction per block (with -d cpu: a state per insn)\n"
             "  --stats           print translation and execution counters at exit\n"
             "  --max-insns N     stop after N guest instructions (exit status 124)\n"
-            "  --deterministic   clocks from the instruction count, fixed random seed\n"
-            "  --seed N          seed for --deterministic (default 0)\n"
+            "  -icount [shift=]N|auto[,sleep=on|off][,rr=record|replay,rrfile=FILE]\n"
+            "                    deterministic execution: guest time is 2^N ns per instruction\n"
+            "                    (auto: 0); nothing depends on host time or randomness\n"
+            "  --deterministic   the same as -icount shift=0\n"
+            "  --seed N          user mode: seed of getrandom and AT_RANDOM when deterministic\n"
+            "  -record FILE      log every nondeterministic input (system: console input;\n"
+            "                    user: time, random and stdin results) with its instruction count\n"
+            "  -replay FILE      feed a -record log back: the run repeats exactly (system mode:\n"
+            "                    stdin is not read); a mismatch is an error (status 1)\n"
             "  -g PORT           wait for gdb on 127.0.0.1:PORT (or tcp:HOST:PORT) before\n"
             "                    the first instruction\n"
             "  --verify-ir       check every translated block with the IR verifier\n"
@@ -95,7 +103,9 @@ static void usage(FILE *out) {
             "  -gdb tcp:[HOST]:PORT  gdb stub (HOST defaults to 127.0.0.1; PORT 0: any free)\n"
             "  -s                shorthand for -gdb tcp::1234\n"
             "  -S                do not start the CPU until gdb connects (with -s/-gdb)\n"
-            "  -d, -D, -singlestep, --stats, --max-insns, --verify-ir, --jit: as above\n");
+            "  -d, -D, -singlestep, --stats, --max-insns, --verify-ir, --jit, -icount,\n"
+            "  --deterministic, -record, -replay: as above (-record/-replay imply -icount;\n"
+            "  sleep=on, the default, lets an idle guest wait in host time for console input)\n");
 }
 
 static bool parse_u64(const char *s, uint64_t *out) {
@@ -124,7 +134,54 @@ typedef struct ExecOpts {
     const char *log_file;
     uint64_t max_insns;
     bool singlestep, stats, verify_ir, jit_wx, jit_sync, perf_map;
+    /* deterministic execution and record/replay (both modes) */
+    bool icount, icount_sleep_off;
+    unsigned icount_shift;
+    uint64_t seed;
+    const char *record, *replay;
+    char icount_spec[512];   /* -icount's argument, cut up in place (rrfile points into it) */
 } ExecOpts;
+
+#define ICOUNT_MAX_SHIFT 10
+
+/* -icount [shift=]N|auto[,sleep=on|off][,align=off][,rr=record|replay,rrfile=FILE]
+ * (QEMU's spelling; auto means shift 0 here, align is accepted and ignored). */
+static int parse_icount(char *spec, ExecOpts *e) {
+    const char *rr = NULL, *rrfile = NULL;
+    e->icount = true;
+    for (char *tok = strtok(spec, ","); tok; tok = strtok(NULL, ",")) {
+        const char *v = tok;
+        if (!strncmp(tok, "shift=", 6)) v = tok + 6;
+        else if (!strncmp(tok, "sleep=", 6)) {
+            if (strcmp(tok + 6, "on") && strcmp(tok + 6, "off")) return die_usage("-icount: sleep=on or sleep=off, not '%s'", tok);
+            e->icount_sleep_off = !strcmp(tok + 6, "off");
+            continue;
+        } else if (!strncmp(tok, "align=", 6)) {
+            continue;
+        } else if (!strncmp(tok, "rr=", 3)) {
+            rr = tok + 3;
+            continue;
+        } else if (!strncmp(tok, "rrfile=", 7)) {
+            rrfile = tok + 7;
+            continue;
+        } else if (strchr(tok, '=')) {
+            return die_usage("-icount: unknown option '%s'", tok);
+        }
+        uint64_t n;
+        if (!strcmp(v, "auto")) n = 0;
+        else if (!parse_u64(v, &n) || n > ICOUNT_MAX_SHIFT) return die_usage("-icount: shift must be 0..10 or auto, not '%s'", v);
+        e->icount_shift = (unsigned)n;
+    }
+    if (rr) {
+        if (!rrfile || !*rrfile) return die_usage("%s", "-icount rr= needs rrfile=FILE");
+        if (!strcmp(rr, "record")) e->record = rrfile;
+        else if (!strcmp(rr, "replay")) e->replay = rrfile;
+        else return die_usage("-icount: rr=record or rr=replay, not '%s'", rr);
+    } else if (rrfile) {
+        return die_usage("%s", "-icount rrfile= needs rr=record or rr=replay");
+    }
+    return 0;
+}
 
 enum { OPT_NOT_MINE = -1, OPT_TAKEN = -2 };
 
@@ -166,6 +223,22 @@ static int parse_exec_option(int argc, char **argv, int *i, const char *q, ExecO
         }
         char err[128];
         if (!log_parse(argv[*i], &e->log_mask, err, sizeof err)) return die_usage("%s", err);
+    } else if (!strcmp(q, "-icount")) {
+        if (++*i >= argc) return die_usage("%s needs a shift (-icount shift=N)", a);
+        if (snprintf(e->icount_spec, sizeof e->icount_spec, "%s", argv[*i]) >= (int)sizeof e->icount_spec)
+            return die_usage("%s", "-icount: argument too long");
+        int r = parse_icount(e->icount_spec, e);
+        if (r) return r;
+    } else if (!strcmp(a, "--deterministic")) {
+        e->icount = true;
+    } else if (!strcmp(a, "--seed")) {
+        if (++*i >= argc) return die_usage("%s needs a number", a);
+        if (!parse_u64(argv[*i], &e->seed)) return die_usage("not a number: '%s'", argv[*i]);
+    } else if (!strcmp(q, "-record") || !strcmp(q, "-replay")) {
+        if (++*i >= argc) return die_usage("%s needs a file name", a);
+        if (!*argv[*i]) return die_usage("%s needs a file name", a);
+        if (q[2] == 'e' && q[3] == 'c') e->record = argv[*i];
+        else e->replay = argv[*i];
     } else if (!strcmp(q, "-D")) {
         if (++*i >= argc) return die_usage("%s needs a file name", a);
         e->log_file = argv[*i];
@@ -225,11 +298,6 @@ static int cmd_user(int argc, char **argv) {
             cfg.sysroot = argv[i];
         } else if (!strcmp(a, "-strace")) {
             cfg.strace = true;
-        } else if (!strcmp(a, "--deterministic")) {
-            cfg.deterministic = true;
-        } else if (!strcmp(a, "--seed")) {
-            if (++i >= argc) return die_usage("%s needs a number", a);
-            if (!parse_u64(argv[i], &cfg.seed)) return die_usage("not a number: '%s'", argv[i]);
         } else if (!strcmp(a, "-g")) {
             if (++i >= argc) return die_usage("%s needs a port", a);
             if (check_gdb_spec(argv[i])) return 2;
@@ -239,6 +307,12 @@ static int cmd_user(int argc, char **argv) {
         }
     }
     if (i >= argc) return die_usage("%s", "no program given");
+    if (e.record && e.replay) return die_usage("%s", "give -record or -replay, not both");
+    cfg.deterministic = e.icount;
+    cfg.icount_shift = e.icount_shift;
+    cfg.seed = e.seed;
+    cfg.record = e.record;
+    cfg.replay = e.replay;
     cfg.hot_tier = e.hot_tier;
     cfg.jit_threshold = e.jit_threshold;
     cfg.jit_code_size = e.jit_code_size;
@@ -369,6 +443,12 @@ static int cmd_system(int argc, char **argv) {
     }
     if (!have_machine) return die_usage("%s", "no machine given: use -M virt");
     if (o.gdb_wait && !o.gdb) return die_usage("%s", "-S waits for gdb: give -s or -gdb too");
+    if (e.record && e.replay) return die_usage("%s", "give -record or -replay, not both");
+    o.icount = e.icount;
+    o.icount_shift = e.icount_shift;
+    o.icount_sleep = !e.icount_sleep_off;
+    o.record = e.record;
+    o.replay = e.replay;
     o.hot_tier = e.hot_tier;
     o.jit_threshold = e.jit_threshold;
     o.jit_code_size = e.jit_code_size;

@@ -96,7 +96,7 @@ typedef struct RvCpu {
     bool system;
     uint32_t priv;             /* RV_PRIV_* */
     RvPriv p;
-    uint64_t (*read_time)(void *opaque);   /* the `time` CSR (mtime ticks) */
+    uint64_t (*read_time)(void *opaque);   /* the `time` CSR (system: mtime ticks; user: cycle and time, NULL = host ns) */
     void *time_opaque;
     bool wfi;                  /* waiting for an interrupt */
     SoftMmu smmu;

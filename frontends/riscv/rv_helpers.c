@@ -92,7 +92,11 @@ static uint64_t h_csr(void *cpu, uint64_t val, uint64_t b, uint64_t c_, uint64_t
     case CSR_FRM: old = c->frm; break;
     case CSR_FCSR: old = (c->frm << 5) | c->fflags; break;
     case CSR_CYCLE:
-    case CSR_TIME: old = host_ns() - c->cycle_base; break;
+    case CSR_TIME:
+        /* the machine's clock when it has one (user mode: deterministic
+         * mode and record/replay), else host nanoseconds since start */
+        old = c->read_time ? c->read_time(c->time_opaque) : host_ns() - c->cycle_base;
+        break;
     case CSR_INSTRET: old = c->cs.insn_count - 1; break; /* this csr insn ends its TB */
     default: cpu_raise(&c->cs, RV_EXC_ILLEGAL_INSN, raw);
     }

@@ -19,6 +19,10 @@
  * rv_mmu_debug_translate is the same walk for a debugger: no permission
  * checks beyond a valid leaf, and no side effects (A/D bits, TLB notes).
  */
+#include <inttypes.h>
+#include <stdio.h>
+
+#include "core/log.h"
 #include "frontends/riscv/rv_cpu.h"
 
 enum {
@@ -109,7 +113,21 @@ static uint32_t walk(CpuState *cs, uint64_t va, MmuAccess access, int idx, uint6
 }
 
 uint32_t rv_mmu_fill(CpuState *cs, uint64_t va, MmuAccess access, int idx, uint64_t *pa, uint32_t *prot) {
-    return walk(cs, va, access, idx, pa, prot, false);
+    uint32_t cause = walk(cs, va, access, idx, pa, prot, false);
+    if (cs->log_mask & LOG_MMU) {
+        /* -d mmu: one line per fill, in the spirit of QEMU's
+         * riscv_cpu_tlb_fill lines (rw: 0 load, 1 store, 2 fetch) */
+        static const int rw_of[] = {[MMU_LOAD] = 0, [MMU_STORE] = 1, [MMU_FETCH] = 2};
+        RvCpu *c = rv_cpu(cs);
+        if (cause)
+            fprintf(cs->log, "riscv_cpu_tlb_fill ad %" PRIx64 " rw %d mmu_idx %d satp %016" PRIx64 " -> page fault cause %u\n",
+                    va, rw_of[access], idx, c->p.satp, cause);
+        else
+            fprintf(cs->log, "riscv_cpu_tlb_fill ad %" PRIx64 " rw %d mmu_idx %d satp %016" PRIx64 " -> pa %" PRIx64 " prot %c%c%c\n",
+                    va, rw_of[access], idx, c->p.satp, *pa, (*prot & MMU_PROT_R) ? 'r' : '-', (*prot & MMU_PROT_W) ? 'w' : '-',
+                    (*prot & MMU_PROT_X) ? 'x' : '-');
+    }
+    return cause;
 }
 
 bool rv_mmu_debug_translate(RvCpu *c, uint64_t va, uint64_t *pa) {

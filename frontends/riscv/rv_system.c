@@ -175,6 +175,10 @@ static void mxr_sum_changed(RvCpu *c, uint64_t old) {
 void rv_sfence_vma(RvCpu *c, uint64_t vaddr, bool has_vaddr, uint32_t raw) {
     if (c->priv == RV_PRIV_U || (c->priv == RV_PRIV_S && (c->p.mstatus & RV_MSTATUS_TVM)))
         cpu_raise(&c->cs, RV_EXC_ILLEGAL_INSN, raw);
+    if (c->cs.log_mask & LOG_MMU) {
+        if (has_vaddr) fprintf(c->cs.log, "sfence.vma %" PRIx64 ": flush the page\n", vaddr);
+        else fprintf(c->cs.log, "sfence.vma: flush the TLB\n");
+    }
     if (has_vaddr) softmmu_flush_page(&c->cs, vaddr);
     else softmmu_flush(&c->cs);
 }
@@ -339,6 +343,7 @@ uint64_t rv_csr_access(RvCpu *c, uint32_t csr, uint32_t kind, bool write, uint64
          * not tagged with them: every satp write and every sfence.vma
          * flushes it all, which is correct whatever the ASIDs are. */
         c->p.satp = nv;
+        if (cs->log_mask & LOG_MMU) fprintf(cs->log, "satp = %016" PRIx64 ": flush the TLB\n", nv);
         softmmu_flush(cs);
         break;
     }

@@ -39,7 +39,10 @@ typedef struct LuConfig {
     bool stats;                /* at exit: stats_print(&cpu->stats, cpu->insn_count, log) */
     uint64_t seed;             /* PRNG seed for deterministic mode */
     bool deterministic;        /* AT_RANDOM/getrandom from a PRNG seeded with seed, clocks
-                                  from the instruction count */
+                                  from the instruction count (2^icount_shift ns each) */
+    unsigned icount_shift;     /* -icount shift=N */
+    const char *record;        /* -record FILE: log time, random and stdin results */
+    const char *replay;        /* -replay FILE: take them from a -record log */
     const struct ExecTier *tier;  /* tier 0 (the interpreter): cpu_set_tier(&cpu.cs, tier) */
     const struct ExecTier *hot_tier;  /* NULL, or the JIT hot blocks move to (--jit=native) */
     uint64_t jit_threshold;       /* executions before promotion (--jit-threshold) */

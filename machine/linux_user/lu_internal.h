@@ -26,6 +26,7 @@
 #include "core/exec.h"
 #include "core/gdbstub.h"
 #include "core/mem.h"
+#include "core/replay.h"
 #include "core/tb.h"
 #include "frontends/riscv/rv_cpu.h"
 #include "machine/linux_user/lu.h"
@@ -97,6 +98,8 @@ typedef struct LuProcess {
     uint64_t clear_child_tid;
     uint64_t rng_state;          /* deterministic mode PRNG */
     uint64_t det_sleep_ns;       /* virtual time slept (deterministic mode) */
+    uint64_t insn_base;          /* instructions retired by earlier images (execve) */
+    ReplayLog *rr;               /* -record / -replay (the first process only; a forked child drops it) */
     int pid;
 
     /* execve of a RISC-V program: lu_run replaces the process image */
@@ -158,6 +161,21 @@ void lu_syscall(LuProcess *p);
 /* lu_main.c: execve (in-process for RISC-V ELFs, host execve otherwise). */
 int64_t lu_sys_execve(LuProcess *p, uint64_t path, uint64_t argv, uint64_t envp);
 void lu_fill_random(LuProcess *p, void *buf, size_t len); /* lu_syscall.c */
+/* Record/replay (lu_syscall.c).  The instruction count that stamps events
+ * and drives the deterministic clock: every image's instructions so far. */
+uint64_t lu_icount(const LuProcess *p);
+static inline bool lu_replaying(const LuProcess *p) { return replay_mode(p->rr) == REPLAY_REPLAY; }
+/* Recording: log a result (res, and len bytes of buf; no-op otherwise). */
+void lu_rr_put(LuProcess *p, ReplayKind kind, int64_t res, const void *buf, size_t len);
+/* Replaying: the next result of `kind` into *res and buf (at most cap
+ * bytes; *len = how many).  false: the replay diverged; the message is
+ * printed and the process ends with status 1 (p->exited). */
+bool lu_rr_take(LuProcess *p, ReplayKind kind, int64_t *res, void *buf, size_t cap, size_t *len);
+/* The run ended with `status`: recording, write the end event; replaying,
+ * check the run ended where the recording did (false: message printed). */
+bool lu_rr_finish(LuProcess *p, int status);   /* lu_main.c */
+/* rdtime/rdcycle (RvCpu.read_time) in deterministic and record/replay mode. */
+uint64_t lu_read_time(void *opaque);
 
 /* lu_signal.c */
 int64_t lu_sys_rt_sigaction(LuProcess *p, int sig, uint64_t act, uint64_t oact, uint64_t sz);

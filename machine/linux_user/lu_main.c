@@ -143,11 +143,16 @@ static int lu_process_run(LuProcess *p, const char *prog, const char *execfn, in
     rv_cpu_init_user(&p->cpu, &p->mem);
     p->cpu_ready = true;
     CpuState *cs = &p->cpu.cs;
+    if (cfg->deterministic || p->rr) {
+        /* rdtime/rdcycle: virtual, or through the record/replay log */
+        p->cpu.read_time = lu_read_time;
+        p->cpu.time_opaque = p;
+    }
     cpu_set_tier(cs, cfg->tier ? cfg->tier : &interp_tier);
     cs->jit_code_size = cfg->jit_code_size;
     cs->perf_map = cfg->perf_map;
     cs->jit_wx = cfg->jit_wx;
-    cs->jit_sync = cfg->deterministic || cfg->jit_sync;
+    cs->jit_sync = cfg->deterministic || p->rr || cfg->jit_sync; /* no thread timing in deterministic runs */
     if (cfg->hot_tier) {
         char jerr[160];
         if (!cpu_set_hot_tier(cs, cfg->hot_tier, cfg->jit_threshold, jerr, sizeof jerr)) {
@@ -159,6 +164,12 @@ static int lu_process_run(LuProcess *p, const char *prog, const char *execfn, in
     cs->log = p->log;
     cs->log_mask = cfg->log_mask;
     cs->max_insns = cfg->max_insns;
+    if (lu_replaying(p)) {
+        /* a replay that runs on past the recording's end has diverged:
+         * stop there instead of running unchecked (or forever) */
+        uint64_t end = replay_end_count(p->rr) + 1;
+        cs->icount_stop = end > p->insn_base ? end - p->insn_base : 1;
+    }
     if (cfg->singlestep)
         cs->tb_max_insns = 1;
     cpu_install_fault_handler();
@@ -203,12 +214,36 @@ static int lu_process_run(LuProcess *p, const char *prog, const char *execfn, in
                 return 0;
             }
             continue;
+        case CPU_EXIT_ICOUNT:
+            if (lu_replaying(p)) {
+                fflush(NULL);
+                fprintf(stderr, "vplat: %s\n",
+                        replay_diverged(p->rr, "the run went on past the end of the recording", lu_icount(p)));
+                replay_discard(p->rr);
+                p->rr = NULL;
+                return 1;
+            }
+            cs->icount_stop = 0;
+            break;
         case CPU_EXIT_REQUEST:
         default:
             break;
         }
+        if (p->exited)
+            return p->exit_status;   /* a replay diverged inside a helper (rdtime) */
         lu_signal_deliver_pending(p);
     }
+}
+
+bool lu_rr_finish(LuProcess *p, int status) {
+    if (!p->rr)
+        return true;
+    char err[1024];
+    bool ok = replay_close(p->rr, lu_icount(p), status, err, sizeof err);
+    p->rr = NULL;
+    if (!ok)
+        fprintf(stderr, "vplat: %s\n", err);
+    return ok;
 }
 
 static void lu_process_free(LuProcess *p) {
@@ -239,6 +274,17 @@ int lu_run(const LuConfig *cfg, const char *prog, int argc, char **argv, char **
     p->log = cfg->log ? cfg->log : stderr;
     p->pid = getpid();
     p->rng_state = cfg->seed;
+    if (cfg->record || cfg->replay) {
+        char rerr[1024];
+        ReplayHeader h = {.machine = REPLAY_MACHINE_USER, .icount_shift = cfg->icount_shift, .seed = cfg->seed};
+        p->rr = replay_open(cfg->record ? cfg->record : cfg->replay, cfg->record ? REPLAY_RECORD : REPLAY_REPLAY, &h,
+                            rerr, sizeof rerr);
+        if (!p->rr) {
+            fprintf(stderr, "vplat: %s\n", rerr);
+            free(p);
+            return 1;
+        }
+    }
     /* Guest SIGPIPE comes from EPIPE results (lu_syscall), never the host's. */
     signal(SIGPIPE, SIG_IGN);
     if (cfg->gdb) {
@@ -262,6 +308,7 @@ int lu_run(const LuConfig *cfg, const char *prog, int argc, char **argv, char **
          * signal mask and ignored dispositions. */
         char *np = p->exec_path, *nf = p->exec_fn, **na = p->exec_argv, **ne = p->exec_envp;
         int nc = p->exec_argc;
+        uint64_t icount = lu_icount(p);
         lu_process_free(p);
         lu_free_exec(own_path, own_fn, own_argv, own_envp);
         own_path = np, own_fn = nf, own_argv = na, own_envp = ne;
@@ -274,6 +321,8 @@ int lu_run(const LuConfig *cfg, const char *prog, int argc, char **argv, char **
         p->pid = keep.pid;
         p->rng_state = keep.rng_state;
         p->det_sleep_ns = keep.det_sleep_ns;
+        p->insn_base = icount;
+        p->rr = keep.rr;
         p->sigmask = keep.sigmask;
         for (int s = 1; s <= LU_NSIG; s++)
             if (keep.sigact[s].handler == LU_SIG_IGN)
@@ -287,6 +336,8 @@ int lu_run(const LuConfig *cfg, const char *prog, int argc, char **argv, char **
     if (cfg->stats && p->cpu_ready)
         stats_print(&p->cpu.cs.stats, p->cpu.cs.insn_count, p->log);
     fflush(NULL);
+    if (!lu_rr_finish(p, status))
+        status = 1;
     if (p->gdb) {
         gdb_server_exited(p->gdb, status, 0);
         gdb_server_free(p->gdb);

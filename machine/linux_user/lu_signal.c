@@ -81,6 +81,8 @@ static bool lu_sig_default_stops(int sig) {
 _Noreturn void lu_die_by_signal(LuProcess *p, int sig) {
     if (p->cfg->stats && p->cpu_ready)
         stats_print(&p->cpu.cs.stats, p->cpu.cs.insn_count, p->log);
+    if (!lu_rr_finish(p, 128 + sig))
+        exit(1);
     if (lu_sig_dumps_core(sig))
         fprintf(stderr, "vplat: uncaught target signal %d (%s) - core dumped\n", sig,
                 lu_signal_name(sig));

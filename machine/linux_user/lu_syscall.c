@@ -297,8 +297,101 @@ static uint64_t lu_splitmix(uint64_t *s) {
     return z ^ (z >> 31);
 }
 
+/* ---- record/replay ------------------------------------------------------ */
+
+uint64_t lu_icount(const LuProcess *p) { return p->insn_base + p->cpu.cs.insn_count; }
+
+void lu_rr_put(LuProcess *p, ReplayKind kind, int64_t res, const void *buf, size_t len) {
+    if (replay_mode(p->rr) != REPLAY_RECORD)
+        return;
+    if (!replay_put(p->rr, kind, lu_icount(p), (uint64_t)res, buf, (uint32_t)len)) {
+        fprintf(stderr, "vplat: %s\n", replay_error(p->rr));
+        replay_discard(p->rr);   /* stop recording; the run goes on */
+        p->rr = NULL;
+    }
+}
+
+static void lu_rr_fail(LuProcess *p, const char *msg) {
+    fflush(NULL);
+    fprintf(stderr, "vplat: %s\n", msg);
+    replay_discard(p->rr);
+    p->rr = NULL;
+    p->exited = true;
+    p->exit_status = 1;
+    if (p->cpu_ready)
+        cpu_request_exit(&p->cpu.cs);   /* from a helper (rdtime): stop at once */
+}
+
+bool lu_rr_take(LuProcess *p, ReplayKind kind, int64_t *res, void *buf, size_t cap, size_t *len) {
+    if (!lu_replaying(p) || p->exited)
+        return false;
+    const ReplayEvent *e = replay_peek(p->rr);
+    uint64_t aux = e ? e->aux : 0;   /* the result is data, not a check */
+    e = replay_take(p->rr, kind, lu_icount(p), aux);
+    if (!e) {
+        lu_rr_fail(p, replay_error(p->rr));
+        return false;
+    }
+    if (e->len > cap || (!len && e->len != cap)) {
+        char what[96];
+        snprintf(what, sizeof what, "%s of %zu bytes (the recording has %u)", replay_kind_name(kind), cap, e->len);
+        lu_rr_fail(p, replay_diverged(p->rr, what, lu_icount(p)));
+        return false;
+    }
+    memcpy(buf, e->data, e->len);
+    if (len)
+        *len = e->len;
+    if (res)
+        *res = (int64_t)e->aux;
+    return true;
+}
+
+static uint64_t lu_host_ns(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+uint64_t lu_read_time(void *opaque) {
+    LuProcess *p = opaque;
+    if (p->cfg->deterministic)
+        return (lu_icount(p) << p->cfg->icount_shift) + p->det_sleep_ns;
+    uint64_t t = 0;
+    if (lu_replaying(p)) {
+        lu_rr_take(p, REPLAY_EV_CLOCK, NULL, &t, sizeof t, NULL);
+        return t;
+    }
+    t = lu_host_ns() - p->cpu.cycle_base;
+    lu_rr_put(p, REPLAY_EV_CLOCK, 0, &t, sizeof t);
+    return t;
+}
+
 void lu_fill_random(LuProcess *p, void *buf, size_t len) {
     uint8_t *b = buf;
+    if (!p->cfg->deterministic && p->rr) {
+        /* in pieces a log event can hold */
+        for (size_t off = 0; off < len; off += REPLAY_MAX_EVENT) {
+            size_t n = len - off < REPLAY_MAX_EVENT ? len - off : REPLAY_MAX_EVENT;
+            if (lu_replaying(p)) {
+                if (!lu_rr_take(p, REPLAY_EV_RANDOM, NULL, b + off, n, NULL))
+                    return;
+            } else {
+                size_t got = 0;
+                while (got < n) {
+                    ssize_t r = getrandom(b + off + got, n - got, 0);
+                    if (r < 0 && errno == EINTR)
+                        continue;
+                    if (r <= 0)
+                        break;
+                    got += (size_t)r;
+                }
+                for (; got < n; got++)
+                    b[off + got] = (uint8_t)lu_host_ns();
+                lu_rr_put(p, REPLAY_EV_RANDOM, 0, b + off, n);
+            }
+        }
+        return;
+    }
     if (p->cfg->deterministic) {
         while (len) {
             uint64_t r = lu_splitmix(&p->rng_state);
@@ -457,13 +550,31 @@ static bool lu_put_timespec(LuProcess *p, uint64_t addr, const struct timespec *
  * time the guest slept; the wall clock starts at a fixed date. */
 #define LU_DET_EPOCH 1700000000ll
 
+/* A host timespec through the record/replay log. */
+static void lu_rr_timespec(LuProcess *p, struct timespec *ts, bool from_log) {
+    int64_t v[2] = {ts->tv_sec, ts->tv_nsec};
+    if (from_log) {
+        if (!lu_rr_take(p, REPLAY_EV_CLOCK, NULL, v, sizeof v, NULL))
+            v[0] = v[1] = 0;
+        ts->tv_sec = (time_t)v[0];
+        ts->tv_nsec = (long)v[1];
+    } else {
+        lu_rr_put(p, REPLAY_EV_CLOCK, 0, v, sizeof v);
+    }
+}
+
 static void lu_clock(LuProcess *p, int clk, struct timespec *ts) {
     if (!p->cfg->deterministic) {
+        if (lu_replaying(p)) {
+            lu_rr_timespec(p, ts, true);
+            return;
+        }
         if (clock_gettime(clk, ts) != 0)
             clock_gettime(CLOCK_MONOTONIC, ts);
+        lu_rr_timespec(p, ts, false);
         return;
     }
-    uint64_t ns = p->cpu.cs.insn_count + p->det_sleep_ns;
+    uint64_t ns = (lu_icount(p) << p->cfg->icount_shift) + p->det_sleep_ns;
     ts->tv_sec = (time_t)(ns / 1000000000ull);
     ts->tv_nsec = (long)(ns % 1000000000ull);
     if (clk == CLOCK_REALTIME || clk == CLOCK_REALTIME_COARSE || clk == CLOCK_TAI)
@@ -487,6 +598,8 @@ static int64_t lu_sleep(LuProcess *p, int clk, int flags, uint64_t req_addr, uin
         p->det_sleep_ns += ns;
         return 0;
     }
+    if (lu_replaying(p))
+        return 0;   /* the clocks the guest reads come from the log */
     int r = clock_nanosleep(clk, flags, &req, &rem);
     if (r == EINTR && rem_addr && !(flags & TIMER_ABSTIME))
         lu_put_timespec(p, rem_addr, &rem);
@@ -617,7 +730,7 @@ static int64_t lu_sys_futex(LuProcess *p, uint64_t uaddr, int op, uint32_t val, 
             struct timespec ts;
             if (!lu_get_timespec(p, tmo, &ts))
                 return -EFAULT;
-            if (!p->cfg->deterministic) {
+            if (!p->cfg->deterministic && !lu_replaying(p)) {
                 if (cmd == 9 || (op & 256)) /* absolute */
                     clock_nanosleep((op & 256) ? CLOCK_REALTIME : CLOCK_MONOTONIC, TIMER_ABSTIME,
                                     &ts, NULL);
@@ -706,6 +819,9 @@ static int64_t lu_sys_clone(LuProcess *p, uint64_t flags, uint64_t newsp, uint64
         return -fork_errno;
     if (pid == 0) {
         p->pid = getpid();
+        /* the log is the parent's: the child runs unrecorded */
+        replay_discard(p->rr);
+        p->rr = NULL;
         if (p->gdb) {
             /* the child runs undebugged, as under qemu-riscv64 */
             gdb_server_forget_in_child(p->gdb, &p->cpu.cs);
@@ -814,6 +930,19 @@ static int64_t lu_dispatch(LuProcess *p, uint64_t nr, const uint64_t *a) {
         void *h = lu_out(p, a[1], n);
         if (!h)
             return -EFAULT;
+        if (nr == LU_NR_read && d0 == 0 && p->rr) {
+            /* stdin is input from outside: through the record/replay log */
+            if (n > REPLAY_MAX_EVENT)
+                n = REPLAY_MAX_EVENT;
+            int64_t r = 0;
+            if (lu_replaying(p)) {
+                size_t got;
+                return lu_rr_take(p, REPLAY_EV_READ, &r, h, n, &got) ? r : 0;
+            }
+            r = lu_err(read(0, h, n));
+            lu_rr_put(p, REPLAY_EV_READ, r, h, r > 0 ? (size_t)r : 0);
+            return r;
+        }
         return lu_err(nr == LU_NR_read ? read(d0, h, n) : pread(d0, h, n, (off_t)a[3]));
     }
     case LU_NR_write:
@@ -1048,8 +1177,15 @@ static int64_t lu_dispatch(LuProcess *p, uint64_t nr, const uint64_t *a) {
         struct timespec ts = {0, 1};
         if (a[0] > 11)
             return -EINVAL;
-        if (!p->cfg->deterministic && clock_getres((clockid_t)a[0], &ts) != 0)
-            return -errno;
+        if (!p->cfg->deterministic) {
+            if (lu_replaying(p)) {
+                lu_rr_timespec(p, &ts, true);
+            } else {
+                if (clock_getres((clockid_t)a[0], &ts) != 0)
+                    return -errno;
+                lu_rr_timespec(p, &ts, false);
+            }
+        }
         if (a[1] && !lu_put_timespec(p, a[1], &ts))
             return -EFAULT;
         return 0;
@@ -1073,15 +1209,43 @@ static int64_t lu_dispatch(LuProcess *p, uint64_t nr, const uint64_t *a) {
     case LU_NR_clock_nanosleep: return lu_sleep(p, (int)a[0], (int)a[1], a[2], a[3]);
     case LU_NR_times: {
         struct tms t; /* 4 x clock_t (long): same */
-        clock_t r = times(&t);
+        int64_t r;
+        if (p->cfg->deterministic) {
+            /* all virtual time is user time, in 100 Hz ticks */
+            struct timespec now;
+            lu_clock(p, CLOCK_MONOTONIC, &now);
+            r = (int64_t)now.tv_sec * 100 + now.tv_nsec / 10000000;
+            memset(&t, 0, sizeof t);
+            t.tms_utime = (clock_t)r;
+        } else if (lu_replaying(p)) {
+            if (!lu_rr_take(p, REPLAY_EV_USAGE, &r, &t, sizeof t, NULL))
+                return 0;
+        } else {
+            r = (int64_t)times(&t);
+            lu_rr_put(p, REPLAY_EV_USAGE, r, &t, sizeof t);
+        }
         if (a[0] && !lu_put(p, a[0], &t, sizeof(t)))
             return -EFAULT;
         return (int64_t)r;
     }
     case LU_NR_getrusage: {
         struct rusage ru; /* same layout on 64-bit ABIs */
-        if (getrusage((int)a[0], &ru) != 0)
-            return -errno;
+        if (p->cfg->deterministic) {
+            struct timespec now;
+            lu_clock(p, CLOCK_MONOTONIC, &now);
+            memset(&ru, 0, sizeof ru);
+            ru.ru_utime.tv_sec = now.tv_sec;
+            ru.ru_utime.tv_usec = now.tv_nsec / 1000;
+        } else if (lu_replaying(p)) {
+            int64_t r;
+            if (!lu_rr_take(p, REPLAY_EV_USAGE, &r, &ru, sizeof ru, NULL) || r)
+                return r ? r : 0;
+        } else {
+            int64_t r = getrusage((int)a[0], &ru) != 0 ? -errno : 0;
+            lu_rr_put(p, REPLAY_EV_USAGE, r, &ru, sizeof ru);
+            if (r)
+                return r;
+        }
         return lu_put(p, a[1], &ru, sizeof(ru)) ? 0 : -EFAULT;
     }
     case LU_NR_sysinfo: {

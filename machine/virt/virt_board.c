@@ -23,6 +23,29 @@
  * deadline passes, so a hart running chained code stops at the next block
  * boundary; it touches no device state itself.
  *
+ * Deterministic mode (-icount shift=N, --deterministic, -record, -replay):
+ * guest time is virtual, vtime_ns = (insn_count << N) + idle_ns, and mtime
+ * = vtime_ns / 100 (the 10 MHz timebase: with N = 0, one tick per 100
+ * instructions).  The next CLINT deadline becomes an instruction count
+ * (cpu->icount_stop), so the hart stops for it at the first block boundary
+ * at or after that count in every tier; WFI with nothing pending skips
+ * idle_ns ahead to the deadline instead of sleeping (sleep=on first waits
+ * up to that long in host time for console input).  The watcher thread
+ * never stops the hart (only C-a x does), and console input moves into the
+ * UART only at two kinds of input point: an idle WFI, and an icount stop.
+ * Both happen at instruction counts that depend on the guest alone, so a
+ * recording (core/replay.h) of what moved in at which (count, idle_ns)
+ * replays exactly:
+ *
+ *   for (;;) {
+ *       replay at its end count? stop with the recorded status
+ *       clint_update;  take interrupt
+ *       WFI, nothing pending:  input point (idle) ─▶ continue
+ *                              or idle_ns = next deadline ─▶ continue
+ *       cpu->icount_stop = deadline's count (a replay's end, if earlier)
+ *       cpu_exec ─▶ ... / CPU_EXIT_ICOUNT ─▶ input point (tick)
+ *   }
+ *
  * With the gdb stub (-s, -gdb, -S; core/gdbstub.h) the loop first lets it
  * serve a pending stop (breakpoint, step, Ctrl-C: CPU_EXIT_DEBUG or the
  * stub's wakeup while in WFI).  Guest time stands still while gdb holds
@@ -48,6 +71,7 @@
 
 #include "core/gdbstub.h"
 #include "core/log.h"
+#include "core/replay.h"
 #include "frontends/riscv/rv_cpu.h"
 #include "interp/interp.h"
 #include "machine/virt/clint.h"
@@ -64,6 +88,10 @@
 #define NS_PER_TICK (1000000000ull / VIRT_TIMEBASE_FREQ)
 #define CONSOLE_BUF 4096
 #define CONSOLE_ESCAPE 0x01   /* Ctrl-A */
+/* Deterministic mode: the input point an INPUT event was taken at, in the
+ * top bit of its aux (the low bits hold idle_ns). */
+#define DET_POINT_TICK (1ull << 63)
+#define DET_IDLE_MASK (DET_POINT_TICK - 1)
 
 /* The host side: console input and wake-ups, shared with the watcher thread
  * under `lock`. */
@@ -83,8 +111,22 @@ typedef struct VirtHost {
     uint64_t deadline_ns;     /* host monotonic time of the next CLINT deadline */
     bool tty_raw;
     struct termios saved_tty;
+    bool det;                 /* deterministic mode: input never stops the hart */
     CpuState *cpu;
 } VirtHost;
+
+/* Deterministic mode's state; the replay log and the count base outlive a
+ * board reset (virt_main). */
+typedef struct VirtDet {
+    bool on;
+    unsigned shift;           /* 2^shift ns per instruction */
+    bool sleep;               /* idle: wait in host time for input first */
+    uint64_t idle_ns;         /* virtual time skipped while idle */
+    ReplayLog *rr;            /* -record / -replay, or NULL */
+    uint64_t base;            /* instructions of earlier boards (resets): stamps are base + insn_count */
+    bool failed;              /* the replay diverged (message printed) */
+    bool ended;               /* the replay reached its recording's end */
+} VirtDet;
 
 typedef struct VirtBoard {
     const VirtOptions *opt;
@@ -104,6 +146,7 @@ typedef struct VirtBoard {
     size_t out_len;
     MemOps clint_ops, uart_ops;   /* the devices' ops, forwarded through the board */
     GdbServer *gdb;               /* -s / -gdb, or NULL (outlives a reset) */
+    VirtDet *det;                 /* deterministic mode (virt_main's) */
 } VirtBoard;
 
 static uint64_t host_ns(void) {
@@ -114,9 +157,40 @@ static uint64_t host_ns(void) {
 
 /* ---- time ------------------------------------------------------------------- */
 
+static uint64_t det_vtime_ns(const VirtBoard *b) {
+    return (b->cpu.cs.insn_count << b->det->shift) + b->det->idle_ns;
+}
+
 static uint64_t board_ticks(void *opaque) {
     VirtBoard *b = opaque;
+    if (b->det->on) return det_vtime_ns(b) / NS_PER_TICK;
     return (host_ns() - b->t0_ns) / NS_PER_TICK;
+}
+
+/* Deterministic mode: the instruction count at which the next CLINT
+ * deadline falls due (vtime_ns >= deadline ticks * 100), 0 if none. */
+static uint64_t det_deadline_count(const VirtBoard *b) {
+    uint64_t t = clint_next_deadline(&b->clint);
+    if (t == UINT64_MAX || t > UINT64_MAX / NS_PER_TICK / 2) return 0;
+    uint64_t ns = t * NS_PER_TICK, idle = b->det->idle_ns;
+    uint64_t n = ns > idle ? ns - idle : 0;
+    uint64_t count = (n + (1ull << b->det->shift) - 1) >> b->det->shift;
+    return count > b->cpu.cs.insn_count ? count : b->cpu.cs.insn_count + 1;
+}
+
+/* Deterministic mode: where the hart must next stop — the timer deadline,
+ * or the end of the recording a replay follows.  Also lowers a running
+ * hart's limit (a guest write to mtimecmp mid-block). */
+static void det_arm(VirtBoard *b) {
+    CpuState *cs = &b->cpu.cs;
+    uint64_t stop = det_deadline_count(b);
+    if (replay_mode(b->det->rr) == REPLAY_REPLAY) {
+        uint64_t end = replay_end_count(b->det->rr);
+        uint64_t e = end > b->det->base ? end - b->det->base : 0;
+        if (e > cs->insn_count && (!stop || e < stop)) stop = e;
+    }
+    cs->icount_stop = stop;
+    if (stop && stop < cs->insn_limit && !cs->exit_request) cs->insn_limit = stop;
 }
 
 static uint64_t board_read_time(void *opaque) { return clint_mtime(&((VirtBoard *)opaque)->clint); }
@@ -149,7 +223,8 @@ static uint64_t clint_read_fwd(void *opaque, uint64_t off, unsigned size) {
 static void clint_write_fwd(void *opaque, uint64_t off, uint64_t val, unsigned size) {
     VirtBoard *b = opaque;
     clint_mem_ops.write(&b->clint, off, val, size);
-    arm_deadline(b);
+    if (b->det->on) det_arm(b);
+    else arm_deadline(b);
 }
 
 
@@ -197,7 +272,7 @@ static void console_feed(VirtBoard *b) {
 static uint64_t uart_read_fwd(void *opaque, uint64_t off, unsigned size) {
     VirtBoard *b = opaque;
     uint64_t v = uart_mem_ops.read(&b->uart, off, size);
-    if (b->host.in_count) console_feed(b);
+    if (b->host.in_count && !b->det->on) console_feed(b);
     return v;
 }
 
@@ -289,7 +364,8 @@ static void *host_watch(void *opaque) {
             pthread_cond_broadcast(&h->cond);
         }
         pthread_mutex_unlock(&h->lock);
-        if (kick) cpu_request_exit(h->cpu);
+        /* deterministic mode: input waits for an input point */
+        if (kick && (!h->det || h->quit)) cpu_request_exit(h->cpu);
     }
 }
 
@@ -322,11 +398,12 @@ static void host_wait(VirtBoard *b) {
     pthread_mutex_unlock(&h->lock);
 }
 
-static bool host_start(VirtBoard *b, bool raw_tty) {
+static bool host_start(VirtBoard *b, bool raw_tty, bool read_stdin) {
     VirtHost *h = &b->host;
     h->cpu = &b->cpu.cs;
     h->deadline_ns = UINT64_MAX;
-    h->stdin_open = true;
+    h->stdin_open = read_stdin;
+    h->det = b->det->on;
     pthread_mutex_init(&h->lock, NULL);
     pthread_condattr_t ca;
     pthread_condattr_init(&ca);
@@ -626,9 +703,87 @@ static int board_boot(VirtBoard *b) {
 
 /* ---- run ---------------------------------------------------------------------- */
 
+static void det_fail(VirtBoard *b, const char *msg) {
+    console_flush(b);
+    fprintf(stderr, "vplat: %s\n", msg);
+    b->det->failed = true;
+}
+
+/* Deterministic mode: an input point (`point` = 0 idle, DET_POINT_TICK).
+ * Recording or live: waiting console bytes move into the UART as far as
+ * it has room, and a recording logs them.  Replay: the recording's next
+ * input, if it was taken at this very point.  Returns true if bytes moved
+ * in (the caller re-evaluates interrupts). */
+static bool det_input_point(VirtBoard *b, uint64_t point) {
+    VirtDet *d = b->det;
+    uint64_t now = d->base + b->cpu.cs.insn_count, aux = point | (d->idle_ns & DET_IDLE_MASK);
+    if (replay_mode(d->rr) == REPLAY_REPLAY) {
+        const ReplayEvent *e = replay_peek(d->rr);
+        if (!e) return false;
+        if (e->kind == REPLAY_EV_INPUT && e->insn_count == now && e->aux == aux) {
+            replay_take(d->rr, REPLAY_EV_INPUT, now, aux);
+            if (uart_can_receive(&b->uart) < e->len || uart_receive(&b->uart, e->data, e->len) != e->len) {
+                det_fail(b, replay_diverged(d->rr, "the UART has no room for the recorded input", now));
+                return false;
+            }
+            return true;
+        }
+        if (e->insn_count < now || (e->insn_count == now && (e->aux & DET_IDLE_MASK) < d->idle_ns))
+            det_fail(b, replay_diverged(d->rr, "the run went past the recorded input", now));
+        return false;
+    }
+    VirtHost *h = &b->host;
+    if (!h->in_count) return false;
+    uint8_t buf[CONSOLE_BUF];
+    size_t n = 0, room = uart_can_receive(&b->uart);
+    pthread_mutex_lock(&h->lock);
+    while (h->in_count && n < room) {
+        buf[n++] = h->in[h->in_head];
+        h->in_head = (h->in_head + 1) % CONSOLE_BUF;
+        h->in_count--;
+    }
+    pthread_mutex_unlock(&h->lock);
+    if (!n) return false;
+    uart_receive(&b->uart, buf, n);
+    if (d->rr && !replay_put(d->rr, REPLAY_EV_INPUT, now, aux, buf, (uint32_t)n)) {
+        det_fail(b, replay_error(d->rr));
+        return false;
+    }
+    return true;
+}
+
+/* Deterministic mode, WFI with nothing pending: skip virtual time to the
+ * next timer deadline (sleep=on: after waiting up to that long in host
+ * time for console input, which then moves in at this same point).
+ * false: no deadline (the caller waits for input, or a replay fails). */
+static bool det_idle(VirtBoard *b) {
+    VirtDet *d = b->det;
+    uint64_t t = clint_next_deadline(&b->clint);
+    if (t == UINT64_MAX || t > UINT64_MAX / NS_PER_TICK / 2) return false;
+    uint64_t target = t * NS_PER_TICK, now = det_vtime_ns(b);
+    if (target <= now) return true;
+    if (d->sleep && replay_mode(d->rr) != REPLAY_REPLAY && b->host.stdin_open && !b->host.in_count) {
+        VirtHost *h = &b->host;
+        console_flush(b);
+        uint64_t until = host_ns() + (target - now);
+        pthread_mutex_lock(&h->lock);
+        while (!h->event && !h->quit && host_ns() < until) {
+            struct timespec ts = {(time_t)(until / 1000000000ull), (long)(until % 1000000000ull)};
+            pthread_cond_timedwait(&h->cond, &h->lock, &ts);
+        }
+        h->event = false;
+        bool input = h->in_count != 0;
+        pthread_mutex_unlock(&h->lock);
+        if (input || h->quit) return true;   /* the loop comes back to this idle point */
+    }
+    d->idle_ns += target - now;
+    return true;
+}
+
 static int board_run(VirtBoard *b) {
     RvCpu *cpu = &b->cpu;
     CpuState *cs = &cpu->cs;
+    VirtDet *d = b->det;
     for (;;) {
         if (b->gdb) {
             uint64_t t = host_ns();
@@ -639,19 +794,34 @@ static int board_run(VirtBoard *b) {
             }
             if (g == GDB_RUN_RESUMED) b->t0_ns += host_ns() - t;   /* no guest time passed */
         }
-        if (b->host.in_count) console_feed(b);
+        if (b->host.in_count && !d->on) console_feed(b);
         clint_update(&b->clint);
-        if (b->shutdown || b->host.quit) break;
+        if (b->shutdown || b->host.quit || d->failed) break;
+        if (replay_mode(d->rr) == REPLAY_REPLAY && d->base + cs->insn_count >= replay_end_count(d->rr)) {
+            /* the recording ended here (C-a x, --max-insns, ...) */
+            d->ended = true;
+            break;
+        }
         if (!(b->gdb && gdb_server_stepping(b->gdb)) || cpu->wfi) rv_take_interrupt(cpu);
         if (cpu->wfi) {
             if (!rv_wfi_wakeup(cpu)) {
+                if (d->on) {
+                    if (det_input_point(b, 0) || d->failed || det_idle(b)) continue;
+                    if (replay_mode(d->rr) == REPLAY_REPLAY) {
+                        det_fail(b, replay_diverged(d->rr, "the guest waits for input with no timer armed", d->base + cs->insn_count));
+                        continue;
+                    }
+                    host_wait(b);   /* no timer armed: only input can wake the guest */
+                    continue;
+                }
                 arm_deadline(b);
                 host_wait(b);
                 continue;
             }
             cpu->wfi = false;
         }
-        arm_deadline(b);
+        if (d->on) det_arm(b);
+        else arm_deadline(b);
         CpuExitReason r = cpu_exec(cs);
         switch (r) {
         case CPU_EXIT_EXCEPTION: rv_take_exception(cpu, cs->exc_cause, cs->exc_tval); break;
@@ -662,10 +832,20 @@ static int board_run(VirtBoard *b) {
             console_flush(b);
             fprintf(stderr, "vplat: stopped after %" PRIu64 " instructions (--max-insns)\n", cs->insn_count);
             return 124;
+        case CPU_EXIT_ICOUNT:
+            if (d->on) det_input_point(b, DET_POINT_TICK);
+            break;
         default: break;
         }
     }
     console_flush(b);
+    if (d->failed) return 1;
+    if (d->ended) {
+        int st = replay_end_status(d->rr);
+        fprintf(stderr, "vplat: replay: the recording ends here (instruction %" PRIu64 ", status %d)\n",
+                d->base + cs->insn_count, st);
+        return st;
+    }
     if (b->host.quit) return 0;
     return b->shutdown_kind == VIRT_SHUTDOWN_FAIL ? (b->shutdown_code ? b->shutdown_code : 1) : 0;
 }
@@ -673,15 +853,33 @@ static int board_run(VirtBoard *b) {
 int virt_main(const VirtOptions *o) {
     GdbServer *gdb = NULL;
     bool gdb_wait = o->gdb_wait;
+    VirtDet det = {
+        .on = o->icount || o->record || o->replay,
+        .shift = o->icount_shift,
+        .sleep = o->icount_sleep,
+    };
+    if ((o->record || o->replay) && !o->dumpdtb) {
+        char err[1024];
+        ReplayHeader h = {.machine = REPLAY_MACHINE_SYSTEM, .icount_shift = o->icount_shift};
+        det.rr = replay_open(o->record ? o->record : o->replay, o->record ? REPLAY_RECORD : REPLAY_REPLAY, &h, err,
+                             sizeof err);
+        if (!det.rr) return fail(err);
+        /* a replay runs at the recording's time scale */
+        if (o->replay) det.shift = h.icount_shift <= VIRT_ICOUNT_MAX_SHIFT ? h.icount_shift : 0;
+    }
     if (o->gdb && !o->dumpdtb) {
         char err[256];
         gdb = gdb_server_new(o->gdb, err, sizeof err);
-        if (!gdb) return fail(err);
+        if (!gdb) {
+            replay_discard(det.rr);
+            return fail(err);
+        }
     }
     for (;;) {
         VirtBoard *b = calloc(1, sizeof *b);
         if (!b) return fail("out of memory");
         b->opt = o;
+        b->det = &det;
         b->t0_ns = host_ns();
         as_init(&b->as);
         rv_cpu_init_system(&b->cpu, &b->as, VIRT_MROM_BASE);
@@ -694,7 +892,7 @@ int virt_main(const VirtOptions *o) {
         cs->jit_code_size = o->jit_code_size;
         cs->perf_map = o->perf_map;
         cs->jit_wx = o->jit_wx;
-        cs->jit_sync = o->jit_sync;
+        cs->jit_sync = o->jit_sync || det.on; /* no thread timing in deterministic runs */
         cs->verify_ir = o->verify_ir;
         cs->log = o->log ? o->log : stderr;
         cs->log_mask = o->log_mask;
@@ -715,7 +913,7 @@ int virt_main(const VirtOptions *o) {
                 gdb_wait = false;
                 b->t0_ns = host_ns();
             }
-            if (!host_start(b, true)) {
+            if (!host_start(b, !o->replay, !o->replay)) {
                 status = fail("cannot start the console thread");
             } else {
                 if (gdb) gdb_server_set_wakeup(gdb, board_gdb_wakeup, b);
@@ -728,6 +926,16 @@ int virt_main(const VirtOptions *o) {
                 if (!reset) gdb_server_exited(gdb, status, 0);
             }
             host_stop(b);
+            if (det.rr && !reset) {
+                char err[1024];
+                if (!replay_close(det.rr, det.base + cs->insn_count, status, err, sizeof err)) {
+                    /* a divergence was printed already */
+                    if (!det.failed) fprintf(stderr, "vplat: %s\n", err);
+                    status = 1;
+                }
+                det.rr = NULL;
+            }
+            det.base += cs->insn_count;
             if (o->stats) {
                 stats_print(&cs->stats, cs->insn_count, stderr);
                 fprintf(stderr,
@@ -746,6 +954,7 @@ int virt_main(const VirtOptions *o) {
         free(b);
         if (!reset) {
             gdb_server_free(gdb);
+            replay_discard(det.rr);
             return status;
         }
     }

@@ -35,15 +35,27 @@ typedef struct VirtOptions {
     bool singlestep;
     const char *gdb;            /* -gdb / -s: the gdb stub's device (core/gdbstub.h), or NULL */
     bool gdb_wait;              /* -S: hold the hart until gdb connects */
+    /* -icount / --deterministic: guest time from the instruction count,
+     * 2^icount_shift ns per instruction (plus idle time skipped to the
+     * next timer deadline); input only at deterministic points */
+    bool icount;
+    unsigned icount_shift;      /* 0..VIRT_ICOUNT_MAX_SHIFT */
+    bool icount_sleep;          /* sleep=on: idle waits in host time for console input (never in a replay) */
+    const char *record;         /* -record FILE (implies icount) */
+    const char *replay;         /* -replay FILE (implies icount; stdin is not read) */
 } VirtOptions;
+
+#define VIRT_ICOUNT_MAX_SHIFT 10
 
 /* Default firmware when -bios is not given (as QEMU picks its own). */
 #define VIRT_DEFAULT_BIOS "/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.bin"
 
 /* Build the machine, boot it and run until the guest powers off.  Returns
  * the process exit status: 0 on poweroff, the guest's code on a failing
- * poweroff, 124 at --max-insns, 1 on a setup error, 2 on a -device the
- * bus refuses (slot taken, realize failed) (message printed). */
+ * poweroff, 124 at --max-insns, 1 on a setup error or a replay that
+ * diverged or cannot be read, 2 on a -device the bus refuses (slot taken,
+ * realize failed) (message printed).  A replay that reaches the end of its
+ * recording returns the recorded status. */
 int virt_main(const VirtOptions *o);
 
 #endif

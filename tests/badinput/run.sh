@@ -149,6 +149,9 @@ $CC -O1 -static -o hello hello.c || exit 2
 $CC -O1 -static -o guest guest.c || exit 2
 $CC -O1 -o hello_dyn hello.c || exit 2
 for s in ill loop lastpage tiny; do $CC -nostdlib -static -o "$s" "$s.S" || exit 2; done
+# system mode: M-mode code at 0x80000000 that waits with every interrupt off
+printf '1: wfi\n j 1b\n' >wfi.S
+$CC -nostdlib -static -Wl,-Ttext=0x80000000,-e,0x80000000 -o wfi.elf wfi.S && riscv64-linux-gnu-objcopy -O binary -j .text wfi.elf wfi.bin || exit 2
 $CC -c -o hello.o hello.c || exit 2
 
 # ELF surgery: patch.py FILE OUT FIELD=VALUE... (ELF64 header fields, or
@@ -292,6 +295,65 @@ check device-same-slot $U 'newdev: PCI slot 03 is already taken by newdev' -- \
 check device-host-bridge-slot $U 'PCI slot 00 is already taken by pci-host-bridge' -- \
     "$vplat" system -M virt -device newdev,addr=0
 check device-good-dumpdtb 0 '' -- "$vplat" system -M virt,dumpdtb="$work/newdev.dtb" -device newdev,addr=2 -device newdev
+
+# ---- record/replay logs (core/replay.c) and -icount ---------------------------------
+check icount-bogus $U "-icount: shift must be 0..10 or auto, not 'abc'" -- "$vplat" user -icount shift=abc ./hello
+check icount-shift-too-big $U 'shift must be 0..10' -- "$vplat" system -M virt -icount 11
+check icount-unknown-option $U "-icount: unknown option 'foo=1'" -- "$vplat" user -icount foo=1 ./hello
+check icount-rr-without-file $U 'rr= needs rrfile=FILE' -- "$vplat" system -M virt -icount 0,rr=record
+check icount-rr-bogus $U 'rr=record or rr=replay' -- "$vplat" user -icount rr=both,rrfile=x ./hello
+check record-missing-file $U '-record needs a file name' -- "$vplat" user -record
+check record-and-replay $U 'give -record or -replay, not both' -- "$vplat" user -record a -replay b ./hello
+check record-unwritable 1 '-record .*/no/such/dir/rr: No such file' -- "$vplat" user -record "$work/no/such/dir/rr" ./hello
+# a good recording of ./hello, then broken copies of it
+check record-hello 0 '' -- "$vplat" user -record "$work/hello.rr" ./hello
+cat >rrpatch.py <<'EOF2'
+import struct, sys
+src, dst, what = sys.argv[1], sys.argv[2], sys.argv[3]
+d = bytearray(open(src, 'rb').read())
+if what == 'header': d = d[:12]
+elif what == 'mid-event': d = d[:32 + 24 + 4]        # inside the first event's data
+elif what == 'no-end': d = d[:-24]                   # the end event is the last 24 bytes
+elif what == 'version': struct.pack_into('<I', d, 8, 99)
+elif what == 'kind': d[32] = 200
+elif what == 'huge-len': struct.pack_into('<I', d, 36, 0xffffffff)
+elif what == 'trailing': d += b'junk'
+open(dst, 'wb').write(d)
+EOF2
+for w in header mid-event no-end version kind huge-len trailing; do python3 rrpatch.py hello.rr "rr_$w" $w; done
+R=1
+check replay-missing-file $R '-replay no-such.rr: No such file' -- "$vplat" user -replay no-such.rr ./hello
+check replay-directory $R 'not a regular file' -- "$vplat" user -replay "$work/t_dir" ./hello
+check replay-empty $R 'not a vplat record/replay log \(wrong magic\)' -- "$vplat" user -replay ./t_empty ./hello
+check replay-wrong-magic $R 'wrong magic' -- "$vplat" user -replay ./t_text ./hello
+check replay-elf-as-log $R 'wrong magic' -- "$vplat" system -M virt -replay ./hello
+check replay-truncated-header $R 'truncated: the header is cut short' -- "$vplat" user -replay rr_header ./hello
+check replay-truncated-event $R 'truncated: random bytes \(event 0\) at offset 32 is cut short' -- \
+    "$vplat" user -replay rr_mid-event ./hello
+check replay-no-end-event $R 'truncated: no end event' -- "$vplat" user -replay rr_no-end ./hello
+check replay-bad-version $R 'log format version 99' -- "$vplat" user -replay rr_version ./hello
+check replay-bad-kind $R 'unknown kind 200' -- "$vplat" user -replay rr_kind ./hello
+check replay-huge-event $R 'claims 4294967295 bytes' -- "$vplat" user -replay rr_huge-len ./hello
+check replay-trailing-bytes $R 'bytes after the end event' -- "$vplat" user -replay rr_trailing ./hello
+check replay-user-log-in-system $R 'recorded in user mode, cannot be replayed in system mode' -- \
+    "$vplat" system -M virt -replay hello.rr
+check replay-good 0 '' -- "$vplat" user -replay hello.rr ./hello
+check replay-other-program $R 'diverged from the recording' -- "$vplat" user -replay hello.rr ./guest divzero
+check replay-runaway $R 'went on past the end of the recording' -- "$vplat" user -replay hello.rr ./loop
+# system mode: a hand-made log whose input OpenSBI never takes (no kernel:
+# the hart idles or spins after the firmware); the replay must stop with
+# a divergence, not hang
+python3 - <<'EOF2'
+import struct
+h = b'VPLATRR\n' + struct.pack('<IIIIQ', 1, 2, 0, 0, 0)
+ev = lambda kind, count, aux, data=b'': struct.pack('<BBBBIQQ', kind, 0, 0, 0, len(data), count, aux) + data
+open('sys_diverge.rr', 'wb').write(h + ev(1, 1000, 0, b'ls\n') + ev(0, 3000000, 0))
+open('sys_idle.rr', 'wb').write(h + ev(0, 50000000000, 0))
+EOF2
+check replay-system-diverged $R 'diverged from the recording: .*console input at instruction 1000' -- \
+    "$vplat" system -M virt -replay sys_diverge.rr
+check replay-system-idle $R 'diverged from the recording: the guest waits for input with no timer armed' -- \
+    "$vplat" system -M virt -bios none -kernel ./wfi.bin -replay sys_idle.rr
 
 # ---- guest faults (status as qemu-riscv64) --------------------------------------
 check_guest illegal-insn 132 'uncaught target signal 4' ./ill
