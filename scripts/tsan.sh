@@ -31,7 +31,6 @@ while [ $# -gt 0 ]; do
 done
 base=${VPLAT_SANITIZE_CACHE:-$HOME/.cache/vplat-sanitize}/tsan
 bazel --output_base="$base" build --config=tsan --symlink_prefix=/ //:vplat || exit 1
-bin=$(bazel --output_base="$base" cquery --config=tsan --output=files //:vplat 2>/dev/null | head -n 1)
-[ -n "$bin" ] || { echo "tsan: cannot find the built vplat"; exit 1; }
-case $bin in /*) ;; *) bin=$(bazel --output_base="$base" info --config=tsan execution_root 2>/dev/null)/$bin ;; esac
+bin=$(bazel --output_base="$base" info --config=tsan bazel-bin 2>/dev/null)/vplat
+[ -x "$bin" ] || { echo "tsan: cannot find the built vplat ($bin)"; exit 1; }
 VPLAT_GUEST_TIMEOUT=${VPLAT_GUEST_TIMEOUT:-900} tests/guest/run.sh --vplat "$bin" --jit "$jit" --filter "$filter"
