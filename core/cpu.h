@@ -88,6 +88,10 @@ typedef enum CpuFaultKind {
     CPU_FAULT_STORE = 2,
 } CpuFaultKind;
 
+/* insn_limit from C (see CpuState.insn_limit). */
+#define CPU_INSN_LIMIT(cpu) __atomic_load_n(&(cpu)->insn_limit, __ATOMIC_RELAXED)
+#define CPU_SET_INSN_LIMIT(cpu, v) __atomic_store_n(&(cpu)->insn_limit, (v), __ATOMIC_RELAXED)
+
 struct CpuState {
     uint64_t vals[CPU_MAX_SLOTS];   /* IR globals, then temp slots */
     uint64_t pc;
@@ -107,7 +111,10 @@ struct CpuState {
 
     /* execution control.  Every tier checks insn_count < insn_limit at
      * each TB entry (one compare); cpu_exec derives insn_limit from
-     * max_insns, and cpu_request_exit() drops it to 0. */
+     * max_insns, and cpu_request_exit() drops it to 0.  Another thread
+     * may drop it to 0 at any time (the LLVM compile thread, to make the
+     * loop poll): C code accesses it with relaxed atomics (CPU_INSN_LIMIT),
+     * generated code with plain 8-byte loads, which are atomic on x86-64. */
     uint64_t insn_limit;
     volatile int exit_request;
     uint64_t max_insns;             /* 0 = unlimited */
@@ -126,6 +133,7 @@ struct CpuState {
     bool jit_wx;                    /* never map JIT code writable and executable at once */
     bool jit_baseline_x86;          /* native code without ISA extensions (BMI2) even if the host has them (tests) */
     CpuDebug *debug;                /* a debugger's breakpoints, watchpoints, steps (core/debug.h); NULL: none */
+    bool jit_sync;                  /* compile on this thread, never in the background (deterministic mode, tests) */
     uint32_t exit_reason;           /* IR_EXIT_* of the last IR exit taken by native code */
 
     /* exception state, valid after CPU_EXIT_EXCEPTION */

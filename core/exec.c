@@ -250,15 +250,26 @@ static void restore_precise_state(CpuState *cpu) {
     }
 }
 
+void cpu_before_fork(CpuState *cpu) {
+    if (cpu->hot_tier && cpu->hot_tier->before_fork) cpu->hot_tier->before_fork(cpu);
+}
+
+void cpu_after_fork(CpuState *cpu, bool child) {
+    if (!cpu->hot_tier || !cpu->hot_tier->after_fork || cpu->hot_tier->after_fork(cpu, child) || !child) return;
+    fprintf(cpu->log, "vplat: the %s JIT cannot go on in a forked child: it runs in the base tier\n",
+            cpu->hot_tier->name);
+    cpu_set_hot_tier(cpu, NULL, 0, NULL, 0);
+}
+
 void cpu_request_exit(CpuState *cpu) {
     cpu->exit_request = 1;
-    cpu->insn_limit = 0;
+    CPU_SET_INSN_LIMIT(cpu, 0);
 }
 
 static void update_insn_limit(CpuState *cpu) {
     uint64_t lim = cpu->max_insns ? cpu->max_insns : UINT64_MAX;
     if (cpu->icount_stop && cpu->icount_stop < lim) lim = cpu->icount_stop;
-    cpu->insn_limit = cpu->exit_request ? 0 : lim;
+    CPU_SET_INSN_LIMIT(cpu, cpu->exit_request ? 0 : lim);
 }
 
 /* Give tb hot-tier code.  false: the hot tier's code buffer is full; the
@@ -268,6 +279,8 @@ static bool promote(CpuState *cpu, Tb *tb) {
     bool ok = cpu->hot_tier->prepare(cpu, tb);
     cpu->stats.promote_ns += now_ns() - t0;
     if (!ok) return false;
+    /* a tier that compiles in the background installs the code later */
+    if (!tb->native) return true;
     cpu->stats.tbs_promoted++;
     /* chain the edges that already exist, in both directions */
     TbCache *c = cpu->tbs;
@@ -305,6 +318,7 @@ CpuExitReason cpu_exec(CpuState *cpu) {
     for (;;) {
         tb_reclaim(cpu->tbs);
         update_insn_limit(cpu);
+        if (cpu->hot_tier && cpu->hot_tier->poll) cpu->hot_tier->poll(cpu);
         if (cpu->debug && cpu_debug_check(cpu)) {
             ret = CPU_EXIT_DEBUG;
             break;

@@ -47,6 +47,17 @@ typedef struct ExecTier {
     void (*destroy)(CpuState *cpu);
     void (*link)(void *cpu, Tb *from, uint32_t slot, Tb *to);
     void (*reset)(CpuState *cpu);
+    /* Optional: called by the loop at every safe point (no TB running);
+     * a tier that compiles in the background installs finished code here
+     * (its thread drops cpu->insn_limit to 0 to get here soon). */
+    void (*poll)(CpuState *cpu);
+    /* Optional: a host fork() is about to happen (quiesce helper threads,
+     * prepare private copies of shared state), and it happened (child:
+     * true in the new process, whose only thread is the CPU's).  after_fork
+     * returns false if the child cannot keep this tier: the core drops it
+     * there (the child goes on in the base tier). */
+    void (*before_fork)(CpuState *cpu);
+    bool (*after_fork)(CpuState *cpu, bool child);
     /* A host fault at host_pc: if it is a guest access in this tier's code,
      * make the guest state precise from the host registers in uctx (a
      * ucontext_t) and set cpu->cur_tb and cpu->cur_op.  false otherwise. */
@@ -65,6 +76,11 @@ bool cpu_set_hot_tier(CpuState *cpu, const ExecTier *hot, uint64_t threshold, ch
 void cpu_core_destroy(CpuState *cpu);
 
 CpuExitReason cpu_exec(CpuState *cpu);
+
+/* The machine forks the host process (user-mode fork/vfork): call these
+ * around fork() so that tiers with helper threads survive it. */
+void cpu_before_fork(CpuState *cpu);
+void cpu_after_fork(CpuState *cpu, bool child);
 
 /* Install the host SIGSEGV/SIGBUS handler that turns faults on guest memory
  * into guest exceptions and catches stores to write-protected code pages.

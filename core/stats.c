@@ -39,5 +39,6 @@ void stats_print(const Stats *s, uint64_t insns, FILE *out) {
                 s->llvm_shared_entries);
         fprintf(out, "  LLVM compile time           %.3f ms total, median %.3f ms, p99 %.3f ms per region\n",
                 s->llvm_compile_ns / 1e6, s->llvm_compile_median_ns / 1e6, s->llvm_compile_p99_ns / 1e6);
+        fprintf(out, "  LLVM compile queue depth    %" PRIu64 " at most\n", s->llvm_queue_max);
     }
 }

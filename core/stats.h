@@ -28,6 +28,7 @@ typedef struct Stats {
     uint64_t llvm_compile_ns;       /* lowering + optimization + code generation, all regions */
     uint64_t llvm_compile_median_ns;
     uint64_t llvm_compile_p99_ns;
+    uint64_t llvm_queue_max;        /* most regions waiting for the compile thread at once */
 } Stats;
 
 void stats_print(const Stats *s, uint64_t insns_executed, FILE *out);

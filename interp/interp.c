@@ -420,7 +420,7 @@ L_goto_tb: {
     cpu->pc = (uint64_t)op->imm;
     Tb *next = tb->exit_tb[slot];
     if (LIKELY(chain && next != NULL)) {
-        if (UNLIKELY(cpu->insn_count >= cpu->insn_limit)) goto stop;
+        if (UNLIKELY(cpu->insn_count >= CPU_INSN_LIMIT(cpu))) goto stop;
         tb = next;
         goto enter;
     }
@@ -436,7 +436,7 @@ L_goto_ptr: {
     if (LIKELY(chain)) {
         Tb *next = cpu->tbs->jmp_cache[tb_jmp_hash(pc)];
         if (next && next->pc == pc && next->flags == tb->flags) {
-            if (UNLIKELY(cpu->insn_count >= cpu->insn_limit)) goto stop;
+            if (UNLIKELY(cpu->insn_count >= CPU_INSN_LIMIT(cpu))) goto stop;
             cpu->stats.jmp_cache_hits++;
             tb = next;
             goto enter;

@@ -40,6 +40,21 @@
  *       exc_cause, exc_tval), 4 budget stop.
  *   LLVM code is never patched: links are read where the exit runs.
  *
+ * Compilation
+ *   prepare copies the region's IR (and the pcs, instruction counts and Tb
+ *   identities the code embeds) into a JitlJob.  With cpu->jit_sync
+ *   (deterministic mode, --jit-sync, tests) it is compiled at once;
+ *   otherwise it is queued for the compile thread, which owns the LLVM
+ *   context, and the CPU goes on in the tier below.  The thread hands the
+ *   compiled job back on the done list and drops cpu->insn_limit to 0, so
+ *   the CPU reaches a TB boundary, where the loop calls jitl_poll to
+ *   install it (head->native).  Only installed regions lend entries to
+ *   other hot TBs.  A head freed meanwhile only marks its region
+ *   cancelled; the job's code is released when it comes back.  While the
+ *   thread runs, only it calls LLVM: dead code goes to it for release.
+ *   Around a user-mode fork() the thread is quiesced outside LLVM; the
+ *   child compiles on its own thread from then on.
+ *
  * Precise state
  *   Guest registers live in allocas; cpu->vals is written only for the
  *   ones changed since the last write-back ("dirty", tracked statically
@@ -60,6 +75,8 @@
 #include "jit-llvm/jitl.h"
 
 #include <inttypes.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -93,6 +110,7 @@ enum { EXIT_CHAIN0 = 0, EXIT_CHAIN1 = 1, EXIT_LOOKUP = 2, EXIT_LOOP = 3, EXIT_ST
 typedef uint64_t (*JitlFn)(CpuState *cpu, uint32_t entry);
 
 typedef struct JitlRegion JitlRegion;
+typedef struct JitlJob JitlJob;
 
 typedef struct JitlState {
     const JitlApi *api;
@@ -114,14 +132,36 @@ typedef struct JitlState {
     JitlRegion *live;                 /* every installed region: crash reports name their frames */
     FILE *perf_map;                   /* --perf-map: /tmp/perf-PID.map */
     HostDisas *disas;                 /* -d out_asm */
+    /* the compile thread (not started with cpu->jit_sync) */
+    CpuState *cpu;
+    pthread_t thread;
+    bool thread_running, stopping;
+    bool compiling;                   /* the thread is inside LLVM (compile_job, releasing code) */
+    pthread_mutex_t lock;             /* guards the lists, `stopping`, `compiling` and JitlRegion.cancelled */
+    pthread_cond_t wake;
+    pthread_cond_t idle;              /* signalled when a compile_job ends */
+    JitlJob *queue, **queue_tail;     /* waiting to be compiled */
+    uint32_t queue_len;
+    JitlJob *done;                    /* compiled, waiting for jitl_poll */
+    LLVMOrcResourceTrackerRef *dead;  /* code no TB can reach any more, for the thread to release */
+    uint32_t n_dead, cap_dead;
 } JitlState;
 
-/* Owned by a region's head TB (tb->native_meta). */
+#define JITL_QUEUE_MAX 64
+
+enum { REGION_PENDING, REGION_INSTALLED, REGION_FAILED };
+
+/* A region's life, owned by its head TB (tb->native_meta): PENDING while
+ * queued or compiling, then INSTALLED (code in `rt`) or FAILED (the head
+ * stays in the tier below).  A head released while PENDING only marks it
+ * cancelled: jitl_poll frees it when its job comes back. */
 struct JitlRegion {
     const JitlApi *api;
     JitlState *js;
     LLVMOrcResourceTrackerRef rt;
     uint32_t n_tbs;
+    int state;
+    bool cancelled;
     uint64_t member_pc[JITL_MAX_REGION_TBS]; /* entry k of the function is member_pc[k] */
     uint32_t flags;                   /* the members' TB flags and page */
     uint64_t phys_page;
@@ -131,6 +171,34 @@ struct JitlRegion {
     uint64_t size;                    /* 0 if the object did not say */
     JitlRegion *prev, *next;          /* JitlState.live */
 };
+
+/* One region to compile: copies of everything the lowering reads, so that
+ * the compile thread never reads a Tb (they are identities, embedded as
+ * constants) nor the TB cache. */
+struct JitlJob {
+    JitlJob *next;
+    JitlRegion *region;
+    uint32_t n;
+    uint32_t flags;                   /* the members' TB flags (the head's) */
+    Tb *tb[JITL_MAX_REGION_TBS];
+    uint64_t pc[JITL_MAX_REGION_TBS];
+    uint32_t n_insns[JITL_MAX_REGION_TBS];
+    IrBlock ir[JITL_MAX_REGION_TBS];
+    char name[40];
+    /* results */
+    bool ok;
+    uint64_t addr;
+    uint64_t size;                    /* code bytes, 0 if unknown */
+    LLVMOrcResourceTrackerRef rt;
+    uint64_t ns;
+    char err[300];
+};
+
+static int job_member(const JitlJob *job, uint64_t pc) {
+    for (uint32_t i = 0; i < job->n; i++)
+        if (job->pc[i] == pc) return (int)i;
+    return -1;
+}
 
 static uint64_t now_ns(void) {
     struct timespec ts;
@@ -197,11 +265,11 @@ typedef struct Lw {
     bool *dirty;             /* n_tracked: alloca newer than cpu->vals; [TRACK_COUNT(w)] the
                               * count newer than cpu->insn_count; [TRACK_CUR_TB(w)] cpu->cur_tb
                               * not yet this member */
-    Tb **tbs;
-    uint32_t n_tbs;
+    const JitlJob *job;
     LLVMBasicBlockRef *tb_bb;
     /* the member being lowered */
-    Tb *tb;
+    Tb *tb;                  /* an identity only: never read */
+    const IrBlock *ir;
     LLVMValueRef *temps;
     uint32_t insn_idx;
     LLVMBasicBlockRef *label_bb;
@@ -240,7 +308,7 @@ static LLVMBasicBlockRef new_bb(Lw *w, const char *name) {
 
 static void position(Lw *w, LLVMBasicBlockRef bb) { w->api->LLVMPositionBuilderAtEnd(w->B, bb); }
 
-static bool global_is_zero(Lw *w, IrVal v) { return (w->tb->ir.env->globals[v].flags & IR_GLOBAL_ZERO) != 0; }
+static bool global_is_zero(Lw *w, IrVal v) { return (w->ir->env->globals[v].flags & IR_GLOBAL_ZERO) != 0; }
 
 static LLVMValueRef val(Lw *w, IrVal v, int64_t imm) {
     if (v == IR_VAL_IMM) return k64(w, (uint64_t)imm);
@@ -383,7 +451,7 @@ static void exit_indirect(Lw *w, LLVMValueRef pc) {
     L->LLVMBuildCondBr(w->B, icmp(w, LLVMIntEQ, npc, pc), same_pc, miss);
     position(w, same_pc);
     LLVMValueRef nfl = L->LLVMBuildLoad2(w->B, w->t32, L->LLVMBuildGEP2(w->B, w->t8, next, &fl_off, 1, ""), "");
-    L->LLVMBuildCondBr(w->B, icmp(w, LLVMIntEQ, nfl, k32(w, w->tb->flags)), hit, miss);
+    L->LLVMBuildCondBr(w->B, icmp(w, LLVMIntEQ, nfl, k32(w, w->job->flags)), hit, miss);
     position(w, hit);
     tail_or_ret(w, next, EXIT_LOOKUP);
     position(w, miss);
@@ -557,7 +625,7 @@ static LLVMValueRef lower_helper_call(Lw *w, const IrInsn *in, LLVMValueRef a, L
     uint32_t hf = in->cflags;
     if (!(hf & IR_H_PURE)) checkpoint(w);
     LLVMValueRef args[5] = {w->cpuv, a, b, c, k64(w, imm)};
-    LLVMValueRef r = call(w, w->thelper, (const void *)w->tb->ir.env->helpers[in->aux].fn, args, 5);
+    LLVMValueRef r = call(w, w->thelper, (const void *)w->ir->env->helpers[in->aux].fn, args, 5);
     if (hf & IR_H_NORET) {
         L->LLVMBuildUnreachable(w->B);
         position(w, new_bb(w, "dead"));
@@ -757,7 +825,7 @@ static bool lower_insn(Lw *w, const IrInsn *in) {
     }
     case IR_insn: w->insn_idx = in->aux; return true;
     case IR_goto_tb: {
-        int j = region_index(w->tbs, w->n_tbs, (uint64_t)in->imm);
+        int j = job_member(w->job, (uint64_t)in->imm);
         if (j >= 0) {
             write_back_globals(w); /* the count stays in its alloca */
             L->LLVMBuildBr(B, w->tb_bb[j]);
@@ -774,8 +842,8 @@ static bool lower_insn(Lw *w, const IrInsn *in) {
         write_back_globals(w);
         store_field(w, OFF(pc), a);
         LLVMBasicBlockRef miss = new_bb(w, "lookup");
-        LLVMValueRef sw = L->LLVMBuildSwitch(B, a, miss, w->n_tbs);
-        for (uint32_t j = 0; j < w->n_tbs; j++) L->LLVMAddCase(sw, k64(w, w->tbs[j]->pc), w->tb_bb[j]);
+        LLVMValueRef sw = L->LLVMBuildSwitch(B, a, miss, w->job->n);
+        for (uint32_t j = 0; j < w->job->n; j++) L->LLVMAddCase(sw, k64(w, w->job->pc[j]), w->tb_bb[j]);
         position(w, miss);
         write_back_count(w);
         exit_indirect(w, a);
@@ -820,9 +888,9 @@ static void mark_globals(Lw *w, const IrBlock *b, bool *used) {
 /* tb_k's block: the budget check, the retired count, then its IR. */
 static bool lower_member(Lw *w, uint32_t k) {
     const JitlApi *L = w->api;
-    Tb *tb = w->tbs[k];
-    const IrBlock *b = &tb->ir;
-    w->tb = tb;
+    const IrBlock *b = &w->job->ir[k];
+    w->tb = w->job->tb[k];
+    w->ir = b;
     position(w, w->tb_bb[k]);
     /* every edge into a member wrote the registers back; the count and
      * cur_tb are written lazily (checkpoint, exits) */
@@ -836,11 +904,11 @@ static bool lower_member(Lw *w, uint32_t k) {
     L->LLVMBuildCondBr(w->B, icmp(w, LLVMIntUGE, count, limit), stop, body);
     position(w, stop);
     write_back_count(w);
-    store_field(w, OFF(pc), k64(w, tb->pc));
+    store_field(w, OFF(pc), k64(w, w->job->pc[k]));
     ret_exit(w, EXIT_STOP);
     position(w, body);
     w->dirty[TRACK_COUNT(w)] = true;
-    L->LLVMBuildStore(w->B, L->LLVMBuildAdd(w->B, count, k64(w, tb->n_insns), ""), w->count_slot);
+    L->LLVMBuildStore(w->B, L->LLVMBuildAdd(w->B, count, k64(w, w->job->n_insns[k]), ""), w->count_slot);
     /* this member's registers, fresh: every edge into it wrote them back */
     bool used[w->n_globals];
     memset(used, 0, sizeof used);
@@ -915,7 +983,7 @@ static bool lower_region(Lw *w, const char *name) {
     w->cpuv = L->LLVMGetParam(w->fn, 0);
     LLVMBasicBlockRef entry = new_bb(w, "entry");
     w->B = L->LLVMCreateBuilderInContext(w->C);
-    w->tb_bb = calloc(w->n_tbs, sizeof *w->tb_bb);
+    w->tb_bb = calloc(w->job->n, sizeof *w->tb_bb);
     w->gslot = calloc(w->n_globals, sizeof *w->gslot);
     w->dirty = calloc(w->n_tracked, sizeof *w->dirty);
     if (!w->tb_bb || !w->gslot || !w->dirty) abort();
@@ -925,17 +993,17 @@ static bool lower_region(Lw *w, const char *name) {
     position(w, entry);
     bool used[w->n_globals];
     memset(used, 0, sizeof used);
-    for (uint32_t k = 0; k < w->n_tbs; k++) mark_globals(w, &w->tbs[k]->ir, used);
+    for (uint32_t k = 0; k < w->job->n; k++) mark_globals(w, &w->job->ir[k], used);
     for (uint32_t g = 0; g < w->n_globals; g++)
         if (used[g]) w->gslot[g] = L->LLVMBuildAlloca(w->B, w->t64, "");
     w->count_slot = L->LLVMBuildAlloca(w->B, w->t64, "");
     L->LLVMBuildStore(w->B, load_field(w, OFF(insn_count), w->t64), w->count_slot);
-    for (uint32_t k = 0; k < w->n_tbs; k++) w->tb_bb[k] = new_bb(w, "tb");
-    LLVMValueRef sw = L->LLVMBuildSwitch(w->B, L->LLVMGetParam(w->fn, 1), w->tb_bb[0], w->n_tbs);
-    for (uint32_t k = 1; k < w->n_tbs; k++) L->LLVMAddCase(sw, k32(w, k), w->tb_bb[k]);
+    for (uint32_t k = 0; k < w->job->n; k++) w->tb_bb[k] = new_bb(w, "tb");
+    LLVMValueRef sw = L->LLVMBuildSwitch(w->B, L->LLVMGetParam(w->fn, 1), w->tb_bb[0], w->job->n);
+    for (uint32_t k = 1; k < w->job->n; k++) L->LLVMAddCase(sw, k32(w, k), w->tb_bb[k]);
 
     bool ok = true;
-    for (uint32_t k = 0; k < w->n_tbs && ok; k++) ok = lower_member(w, k);
+    for (uint32_t k = 0; k < w->job->n && ok; k++) ok = lower_member(w, k);
     L->LLVMDisposeBuilder(w->B);
     free(w->tb_bb);
     free(w->gslot);
@@ -1009,6 +1077,250 @@ static void note_compile_time(CpuState *cpu, JitlState *js, uint64_t ns) {
     cpu->stats.llvm_compile_p99_ns = js->compile_ns[(uint64_t)js->n_compiles * 99 / 100];
 }
 
+/* Lower, optimize and compile one job (the CPU's thread with jit_sync,
+ * else the compile thread).  Reads only the job and CPU fields fixed
+ * before the tier started (guest base and limit, softmmu, jump cache
+ * address, log settings); never a Tb nor the TB cache. */
+static void compile_job(JitlState *js, JitlJob *job) {
+    const JitlApi *L = js->api;
+    CpuState *cpu = js->cpu;
+    uint64_t t0 = now_ns();
+    uint64_t pc = job->pc[0];
+    Lw w = {.api = L, .cpu = cpu, .C = js->ctx, .job = job, .n_globals = job->ir[0].env->n_globals,
+            .n_tracked = job->ir[0].env->n_globals + 2};
+    w.M = L->LLVMModuleCreateWithNameInContext(job->name, js->ctx);
+    L->LLVMSetDataLayout(w.M, js->data_layout);
+    L->LLVMSetTarget(w.M, js->triple);
+    bool ok = lower_region(&w, job->name);
+    if (!ok) snprintf(job->err, sizeof job->err, "%s", w.err);
+    if (ok && cpu->verify_ir) {
+        char *msg = NULL;
+        if (L->LLVMVerifyModule(w.M, LLVMReturnStatusAction, &msg)) {
+            fprintf(stderr, "vplat: internal error: invalid LLVM IR for region at 0x%" PRIx64 ": %s\n", pc,
+                    msg ? msg : "");
+            char *text = L->LLVMPrintModuleToString(w.M);
+            fputs(text, stderr);
+            abort();
+        }
+        if (msg) L->LLVMDisposeMessage(msg);
+    }
+    if (ok && (cpu->log_mask & LOG_LLVM_IR)) {
+        char *text = L->LLVMPrintModuleToString(w.M);
+        fprintf(cpu->log, "LLVM IR (region at 0x%" PRIx64 ", %u TBs, before optimization):\n%s\n", pc, job->n, text);
+        L->LLVMDisposeMessage(text);
+    }
+    const char *passes = getenv("VPLAT_LLVM_PASSES") ? getenv("VPLAT_LLVM_PASSES") : JITL_PASSES;
+    if (ok) ok = !llvm_error(L, L->LLVMRunPasses(w.M, passes, js->tm, js->pbo), "passes", job->err, sizeof job->err);
+    if (ok && (cpu->log_mask & LOG_LLVM_IR)) {
+        char *text = L->LLVMPrintModuleToString(w.M);
+        fprintf(cpu->log, "LLVM IR (region at 0x%" PRIx64 ", after optimization):\n%s\n", pc, text);
+        L->LLVMDisposeMessage(text);
+    }
+    if (!ok) {
+        L->LLVMDisposeModule(w.M);
+    } else {
+        LLVMOrcThreadSafeModuleRef tsm = L->LLVMOrcCreateNewThreadSafeModule(w.M, js->tsctx);
+        LLVMOrcResourceTrackerRef rt = L->LLVMOrcJITDylibCreateResourceTracker(js->dylib);
+        LLVMOrcExecutorAddress addr = 0;
+        js->sizing_name = job->name;
+        js->sized_bytes = 0;
+        ok = !llvm_error(L, L->LLVMOrcLLJITAddLLVMIRModuleWithRT(js->jit, rt, tsm), "add module", job->err,
+                         sizeof job->err) &&
+             !llvm_error(L, L->LLVMOrcLLJITLookup(js->jit, &addr, job->name), "lookup", job->err, sizeof job->err) &&
+             addr;
+        js->sizing_name = NULL;
+        if (ok) {
+            job->rt = rt;
+            job->addr = addr;
+            job->size = js->sized_bytes;
+        } else {
+            L->LLVMOrcResourceTrackerRemove(rt);
+            L->LLVMOrcReleaseResourceTracker(rt);
+        }
+    }
+    job->ok = ok;
+    job->ns = now_ns() - t0;
+}
+
+static void free_job(JitlJob *job) {
+    for (uint32_t i = 0; i < job->n; i++) ir_block_free(&job->ir[i]);
+    free(job);
+}
+
+static void release_now(const JitlApi *L, LLVMOrcResourceTrackerRef rt) {
+    L->LLVMOrcResourceTrackerRemove(rt);
+    L->LLVMOrcReleaseResourceTracker(rt);
+}
+
+static void release_dead(JitlState *js, LLVMOrcResourceTrackerRef *dead, uint32_t n) {
+    for (uint32_t i = 0; i < n; i++) release_now(js->api, dead[i]);
+    free(dead);
+}
+
+/* The CPU's thread: code that nothing can enter any more (its head is
+ * gone, the loop is at a safe point).  With a compile thread, LLVM is
+ * only ever called from that thread: it removes the code.  ORC's session
+ * has locks of its own, but the context and the pass and code generation
+ * state do not, and one thread inside LLVM is easy to reason about. */
+static void release_code(JitlState *js, LLVMOrcResourceTrackerRef rt) {
+    if (!js->thread_running) {
+        release_now(js->api, rt);
+        return;
+    }
+    pthread_mutex_lock(&js->lock);
+    if (js->n_dead == js->cap_dead) {
+        js->cap_dead = js->cap_dead ? 2 * js->cap_dead : 64;
+        js->dead = realloc(js->dead, js->cap_dead * sizeof *js->dead);
+        if (!js->dead) abort();
+    }
+    js->dead[js->n_dead++] = rt;
+    pthread_cond_signal(&js->wake);
+    pthread_mutex_unlock(&js->lock);
+}
+
+/* Take the dead list (the lock held, or no thread). */
+static LLVMOrcResourceTrackerRef *take_dead(JitlState *js, uint32_t *n) {
+    LLVMOrcResourceTrackerRef *d = js->dead;
+    *n = js->n_dead;
+    js->dead = NULL;
+    js->n_dead = js->cap_dead = 0;
+    return d;
+}
+
+/* The CPU's thread, at a safe point: give a compiled region to its head. */
+static void install(CpuState *cpu, JitlState *js, JitlJob *job) {
+    JitlRegion *r = job->region;
+    if (r->cancelled) {
+        /* the head was freed meanwhile: so were its page's TBs */
+        if (job->ok) release_code(js, job->rt);
+        free(r);
+    } else if (job->ok) {
+        Tb *head = job->tb[0];
+        r->rt = job->rt;
+        r->state = REGION_INSTALLED;
+        r->code = (uintptr_t)job->addr;
+        r->size = job->size;
+        head->native = (void *)(uintptr_t)job->addr;
+        head->native_entry = 0;
+        region_installed(cpu, js, r);
+        cpu->stats.tbs_promoted++;
+        cpu->stats.llvm_regions++;
+        cpu->stats.llvm_region_tbs += job->n;
+        note_compile_time(cpu, js, job->ns);
+    } else {
+        /* not an emulation failure: the block stays in the tier below */
+        if (cpu->log_mask & LOG_OUT_ASM)
+            fprintf(cpu->log, "LLVM: region at 0x%" PRIx64 " not compiled: %s\n", job->pc[0], job->err);
+        r->state = REGION_FAILED;
+        job->tb[0]->no_promote = true;
+    }
+    cpu->stats.llvm_compile_ns += job->ns;
+    free_job(job);
+}
+
+/* Install every job on `list` (newest first), oldest first. */
+static void install_list(CpuState *cpu, JitlState *js, JitlJob *list) {
+    JitlJob *rev = NULL;
+    while (list) {
+        JitlJob *n = list->next;
+        list->next = rev;
+        rev = list;
+        list = n;
+    }
+    while (rev) {
+        JitlJob *n = rev->next;
+        install(cpu, js, rev);
+        rev = n;
+    }
+}
+
+static void jitl_poll(CpuState *cpu) {
+    JitlState *js = cpu->hot_state;
+    if (!js->thread_running) return;
+    pthread_mutex_lock(&js->lock);
+    JitlJob *done = js->done;
+    js->done = NULL;
+    pthread_mutex_unlock(&js->lock);
+    install_list(cpu, js, done);
+}
+
+static void *compile_thread(void *arg) {
+    JitlState *js = arg;
+    pthread_mutex_lock(&js->lock);
+    for (;;) {
+        while (!js->stopping && !js->queue && !js->n_dead) pthread_cond_wait(&js->wake, &js->lock);
+        if (js->stopping) break;
+        if (js->n_dead) {
+            uint32_t n;
+            LLVMOrcResourceTrackerRef *dead = take_dead(js, &n);
+            js->compiling = true;
+            pthread_mutex_unlock(&js->lock);
+            release_dead(js, dead, n);
+            pthread_mutex_lock(&js->lock);
+            js->compiling = false;
+            pthread_cond_broadcast(&js->idle);
+            continue;
+        }
+        JitlJob *job = js->queue;
+        js->queue = job->next;
+        if (!js->queue) js->queue_tail = &js->queue;
+        js->queue_len--;
+        bool skip = job->region->cancelled;
+        js->compiling = true;
+        pthread_mutex_unlock(&js->lock);
+        if (skip) job->ok = false, snprintf(job->err, sizeof job->err, "cancelled");
+        else compile_job(js, job);
+        pthread_mutex_lock(&js->lock);
+        js->compiling = false;
+        pthread_cond_broadcast(&js->idle);
+        job->next = js->done;
+        js->done = job;
+        /* make the CPU reach a TB boundary, where the loop polls */
+        CPU_SET_INSN_LIMIT(js->cpu, 0);
+    }
+    pthread_mutex_unlock(&js->lock);
+    return NULL;
+}
+
+/* fork(): the compile thread must not be inside LLVM (whose locks it could
+ * hold) when the process is copied.  The lock stays held across fork(). */
+static void jitl_before_fork(CpuState *cpu) {
+    JitlState *js = cpu->hot_state;
+    if (!js->thread_running) return;
+    pthread_mutex_lock(&js->lock);
+    while (js->compiling) pthread_cond_wait(&js->idle, &js->lock);
+}
+
+/* The child has no compile thread: it compiles on its own thread from
+ * now on, starting with what was queued or done. */
+static bool jitl_after_fork(CpuState *cpu, bool child) {
+    JitlState *js = cpu->hot_state;
+    if (!js->thread_running) return true;
+    if (!child) {
+        pthread_mutex_unlock(&js->lock);
+        return true;
+    }
+    pthread_mutex_init(&js->lock, NULL);
+    pthread_cond_init(&js->wake, NULL);
+    pthread_cond_init(&js->idle, NULL);
+    js->thread_running = false;
+    cpu->jit_sync = true;
+    JitlJob *done = js->done, *queue = js->queue;
+    js->done = js->queue = NULL;
+    js->queue_tail = &js->queue;
+    js->queue_len = 0;
+    uint32_t n_dead;
+    LLVMOrcResourceTrackerRef *dead = take_dead(js, &n_dead);
+    release_dead(js, dead, n_dead);
+    install_list(cpu, js, done);
+    for (JitlJob *j = queue, *n; j; j = n) {
+        n = j->next;
+        if (!j->region->cancelled) compile_job(js, j);
+        install(cpu, js, j);
+    }
+    return true;
+}
+
 /* A live region that already holds tb's code (same pc, flags and page),
  * and tb's case in its entry switch. */
 static JitlRegion *region_holding(JitlState *js, const Tb *tb, uint32_t *entry) {
@@ -1027,100 +1339,61 @@ static JitlRegion *region_holding(JitlState *js, const Tb *tb, uint32_t *entry) 
 
 static bool jitl_prepare(CpuState *cpu, Tb *tb) {
     JitlState *js = cpu->hot_state;
-    const JitlApi *L = js->api;
-    uint64_t t0 = now_ns();
+    if (tb->native_meta) return true; /* queued or compiling already */
     /* A hot TB that another head's region compiled already (a loop entered
      * in its middle, a call's return point) is entered there: no second
      * compile.  The region lives as long as tb: they share a page, and
-     * code is only ever invalidated a whole page at a time. */
+     * code is only ever invalidated a whole page at a time.  Only
+     * installed regions are on the live list. */
     uint32_t entry;
     JitlRegion *holder = region_holding(js, tb, &entry);
     if (holder) {
         tb->native = (void *)holder->code;
         tb->native_entry = entry;
-        tb->native_meta = NULL;
         cpu->stats.llvm_shared_entries++;
         return true;
     }
-    Tb *tbs[JITL_MAX_REGION_TBS];
-    uint32_t n = region_collect(cpu, tb, tbs);
-    char name[40];
-    snprintf(name, sizeof name, "vplat_region_%" PRIu64, js->next_id++);
-    Lw w = {.api = L, .cpu = cpu, .C = js->ctx, .tbs = tbs, .n_tbs = n, .n_globals = tb->ir.env->n_globals,
-            .n_tracked = tb->ir.env->n_globals + 2};
-    w.M = L->LLVMModuleCreateWithNameInContext(name, js->ctx);
-    L->LLVMSetDataLayout(w.M, js->data_layout);
-    L->LLVMSetTarget(w.M, js->triple);
-    char err[300] = "";
-    bool ok = lower_region(&w, name);
-    if (!ok) snprintf(err, sizeof err, "%s", w.err);
-    if (ok && cpu->verify_ir) {
-        char *msg = NULL;
-        if (L->LLVMVerifyModule(w.M, LLVMReturnStatusAction, &msg)) {
-            fprintf(stderr, "vplat: internal error: invalid LLVM IR for region at 0x%" PRIx64 ": %s\n", tb->pc,
-                    msg ? msg : "");
-            char *s = L->LLVMPrintModuleToString(w.M);
-            fputs(s, stderr);
-            abort();
-        }
-        if (msg) L->LLVMDisposeMessage(msg);
+    if (js->thread_running) {
+        pthread_mutex_lock(&js->lock);
+        bool full = js->queue_len >= JITL_QUEUE_MAX;
+        pthread_mutex_unlock(&js->lock);
+        if (full) return true; /* asked again later */
     }
-    if (ok && (cpu->log_mask & LOG_LLVM_IR)) {
-        char *s = L->LLVMPrintModuleToString(w.M);
-        fprintf(cpu->log, "LLVM IR (region at 0x%" PRIx64 ", %u TBs, before optimization):\n%s\n", tb->pc, n, s);
-        L->LLVMDisposeMessage(s);
+    JitlJob *job = calloc(1, sizeof *job);
+    JitlRegion *r = calloc(1, sizeof *r);
+    if (!job || !r) abort();
+    r->api = js->api;
+    r->js = js;
+    r->state = REGION_PENDING;
+    job->region = r;
+    job->n = region_collect(cpu, tb, job->tb);
+    job->flags = tb->flags;
+    r->n_tbs = job->n;
+    r->pc = tb->pc;
+    r->head = tb;
+    r->flags = tb->flags;
+    r->phys_page = tb->phys_page;
+    for (uint32_t i = 0; i < job->n; i++) {
+        r->member_pc[i] = job->tb[i]->pc;
+        job->pc[i] = job->tb[i]->pc;
+        job->n_insns[i] = job->tb[i]->n_insns;
+        ir_block_copy(&job->ir[i], &job->tb[i]->ir);
     }
-    const char *passes = getenv("VPLAT_LLVM_PASSES") ? getenv("VPLAT_LLVM_PASSES") : JITL_PASSES;
-    if (ok) ok = !llvm_error(L, L->LLVMRunPasses(w.M, passes, js->tm, js->pbo), "passes", err, sizeof err);
-    if (ok && (cpu->log_mask & LOG_LLVM_IR)) {
-        char *s = L->LLVMPrintModuleToString(w.M);
-        fprintf(cpu->log, "LLVM IR (region at 0x%" PRIx64 ", after optimization):\n%s\n", tb->pc, s);
-        L->LLVMDisposeMessage(s);
+    snprintf(job->name, sizeof job->name, "vplat_region_%" PRIu64, js->next_id++);
+    tb->native_meta = r;
+    if (!js->thread_running) {
+        compile_job(js, job);
+        install(cpu, js, job);
+        return true;
     }
-    if (!ok) {
-        L->LLVMDisposeModule(w.M);
-    } else {
-        LLVMOrcThreadSafeModuleRef tsm = L->LLVMOrcCreateNewThreadSafeModule(w.M, js->tsctx);
-        LLVMOrcResourceTrackerRef rt = L->LLVMOrcJITDylibCreateResourceTracker(js->dylib);
-        LLVMOrcExecutorAddress addr = 0;
-        js->sizing_name = name;
-        js->sized_bytes = 0;
-        ok = !llvm_error(L, L->LLVMOrcLLJITAddLLVMIRModuleWithRT(js->jit, rt, tsm), "add module", err, sizeof err) &&
-             !llvm_error(L, L->LLVMOrcLLJITLookup(js->jit, &addr, name), "lookup", err, sizeof err) && addr;
-        if (ok) {
-            JitlRegion *r = calloc(1, sizeof *r);
-            if (!r) abort();
-            r->api = L;
-            r->js = js;
-            r->rt = rt;
-            r->n_tbs = n;
-            r->pc = tb->pc;
-            r->head = tb;
-            r->flags = tb->flags;
-            r->phys_page = tb->phys_page;
-            for (uint32_t k = 0; k < n; k++) r->member_pc[k] = tbs[k]->pc;
-            r->code = (uintptr_t)addr;
-            r->size = js->sized_bytes;
-            tb->native = (void *)(uintptr_t)addr;
-            tb->native_entry = 0;
-            tb->native_meta = r;
-            region_installed(cpu, js, r);
-            cpu->stats.llvm_regions++;
-            cpu->stats.llvm_region_tbs += n;
-        } else {
-            L->LLVMOrcResourceTrackerRemove(rt);
-            L->LLVMOrcReleaseResourceTracker(rt);
-        }
-    }
-    if (!ok) {
-        /* not an emulation failure: the block stays in the tier below */
-        if (cpu->log_mask & LOG_OUT_ASM)
-            fprintf(cpu->log, "LLVM: region at 0x%" PRIx64 " not compiled: %s\n", tb->pc, err);
-        tb->no_promote = true;
-    }
-    uint64_t dt = now_ns() - t0;
-    cpu->stats.llvm_compile_ns += dt;
-    if (ok) note_compile_time(cpu, js, dt);
+    pthread_mutex_lock(&js->lock);
+    job->next = NULL;
+    *js->queue_tail = job;
+    js->queue_tail = &job->next;
+    js->queue_len++;
+    if (js->queue_len > cpu->stats.llvm_queue_max) cpu->stats.llvm_queue_max = js->queue_len;
+    pthread_cond_signal(&js->wake);
+    pthread_mutex_unlock(&js->lock);
     return true;
 }
 
@@ -1128,14 +1401,22 @@ static void jitl_release(Tb *tb) {
     JitlRegion *r = tb->native_meta;
     tb->native = NULL; /* an entry into another head's region: that head releases it */
     if (!r) return;
-    if (r->prev) r->prev->next = r->next;
-    else r->js->live = r->next;
-    if (r->next) r->next->prev = r->prev;
-    r->api->LLVMOrcResourceTrackerRemove(r->rt);
-    r->api->LLVMOrcReleaseResourceTracker(r->rt);
-    free(r);
     tb->native_meta = NULL;
-    tb->native = NULL;
+    if (r->state == REGION_PENDING) {
+        /* its job is queued, compiling or done: jitl_poll frees it.  The
+         * lock orders this with the compile thread's look at it. */
+        pthread_mutex_lock(&r->js->lock);
+        r->cancelled = true;
+        pthread_mutex_unlock(&r->js->lock);
+        return;
+    }
+    if (r->state == REGION_INSTALLED) {
+        if (r->prev) r->prev->next = r->next;
+        else r->js->live = r->next;
+        if (r->next) r->next->prev = r->prev;
+        release_code(r->js, r->rt);
+    }
+    free(r);
 }
 
 static TbExit jitl_run(CpuState *cpu, Tb *tb, bool chain) {
@@ -1172,6 +1453,18 @@ static TbExit jitl_run(CpuState *cpu, Tb *tb, bool chain) {
         fn = (JitlFn)next->native;
         entry = next->native_entry;
     }
+}
+
+/* The compile thread takes no host signals: asynchronous ones (a guest's
+ * SIGALRM, SIGCHLD, Ctrl-C) must reach the CPU's thread, whose handlers
+ * expect to run there. */
+static bool start_compile_thread(JitlState *js) {
+    sigset_t all, old;
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &old);
+    bool ok = pthread_create(&js->thread, NULL, compile_thread, js) == 0;
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    return ok;
 }
 
 static bool jitl_init(CpuState *cpu, char *err, size_t err_len) {
@@ -1224,6 +1517,12 @@ static bool jitl_init(CpuState *cpu, char *err, size_t err_len) {
         js->perf_map = fopen(path, "a");
         if (js->perf_map) setvbuf(js->perf_map, NULL, _IOLBF, 0);
     }
+    js->cpu = cpu;
+    js->queue_tail = &js->queue;
+    pthread_mutex_init(&js->lock, NULL);
+    pthread_cond_init(&js->wake, NULL);
+    pthread_cond_init(&js->idle, NULL);
+    if (!cpu->jit_sync) js->thread_running = start_compile_thread(js);
     cpu->hot_state = js;
     return true;
 fail:
@@ -1236,6 +1535,25 @@ static void jitl_destroy(CpuState *cpu) {
     JitlState *js = cpu->hot_state;
     if (!js) return;
     const JitlApi *L = js->api;
+    if (js->thread_running) {
+        pthread_mutex_lock(&js->lock);
+        js->stopping = true;
+        pthread_cond_signal(&js->wake);
+        pthread_mutex_unlock(&js->lock);
+        pthread_join(js->thread, NULL);
+        js->thread_running = false;
+        /* the TBs are gone (the core flushed them first): every job left
+         * belongs to a cancelled region */
+        install_list(cpu, js, js->done);
+        install_list(cpu, js, js->queue);
+        js->done = js->queue = NULL;
+        uint32_t n_dead;
+        LLVMOrcResourceTrackerRef *dead = take_dead(js, &n_dead);
+        release_dead(js, dead, n_dead);
+    }
+    pthread_mutex_destroy(&js->lock);
+    pthread_cond_destroy(&js->wake);
+    pthread_cond_destroy(&js->idle);
     L->LLVMDisposePassBuilderOptions(js->pbo);
     L->LLVMDisposeTargetMachine(js->tm);
     L->LLVMOrcDisposeLLJIT(js->jit);
@@ -1281,6 +1599,9 @@ static bool jitl_name_host_pc(const CpuState *cpu, uintptr_t host_pc, char *buf,
 const ExecTier jitl_tier = {
     .name = "llvm",
     .prepare = jitl_prepare,
+    .poll = jitl_poll,
+    .before_fork = jitl_before_fork,
+    .after_fork = jitl_after_fork,
     .release = jitl_release,
     .run = jitl_run,
     .init = jitl_init,

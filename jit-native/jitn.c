@@ -74,6 +74,7 @@ enum { EXIT_CHAIN0 = 0, EXIT_CHAIN1 = 1, EXIT_LOOKUP = 2, EXIT_LOOP = 3, EXIT_ST
 typedef struct JitnState {
     uint8_t *buf;                    /* where the code runs */
     uint8_t *wbuf;                   /* where it is written: == buf if RWX, else a second mapping (W^X) */
+    int fork_fd;                     /* W^X, between before_fork and after_fork: the child's copy, or -1 */
     size_t size;
     size_t used;
     size_t after_trampoline;
@@ -1894,6 +1895,7 @@ static bool jitn_init(CpuState *cpu, char *err, size_t err_len) {
         js->wbuf = w;
         js->buf = x;
     }
+    js->fork_fd = -1;
     emit_trampoline(js);
     if (cpu->perf_map) {
         char path[64];
@@ -1906,6 +1908,49 @@ static bool jitn_init(CpuState *cpu, char *err, size_t err_len) {
     }
     cpu->hot_state = js;
     return true;
+}
+
+/* W^X and fork(): both views map one memory file MAP_SHARED, so after a
+ * plain fork parent and child would write their code and chaining patches
+ * into the same buffer.  Before the fork the parent copies what it has
+ * written into a new memory file; the child maps that file over both views
+ * at the same addresses (MAP_FIXED), so every code pointer it holds stays
+ * valid and from then on it writes only its own copy.  (The RWX buffer is
+ * MAP_PRIVATE: fork copies it on write by itself.) */
+static void jitn_before_fork(CpuState *cpu) {
+    JitnState *js = cpu->hot_state;
+    js->fork_fd = -1;
+    if (js->wbuf == js->buf) return;
+    int fd = memfd_create("vplat-jit", MFD_CLOEXEC);
+    if (fd < 0) return;
+    bool ok = ftruncate(fd, (off_t)js->size) == 0;
+    for (size_t at = 0; ok && at < js->used;) {
+        ssize_t n = pwrite(fd, js->wbuf + at, js->used - at, (off_t)at);
+        if (n <= 0) ok = false;
+        else at += (size_t)n;
+    }
+    if (!ok) {
+        close(fd);
+        return;
+    }
+    js->fork_fd = fd;
+}
+
+static bool jitn_after_fork(CpuState *cpu, bool child) {
+    JitnState *js = cpu->hot_state;
+    if (js->wbuf == js->buf) return true;
+    int fd = js->fork_fd;
+    js->fork_fd = -1;
+    if (!child) {
+        if (fd >= 0) close(fd);
+        return true;
+    }
+    bool ok = fd >= 0 &&
+              mmap(js->wbuf, js->size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, fd, 0) != MAP_FAILED &&
+              mmap(js->buf, js->size, PROT_READ | PROT_EXEC, MAP_SHARED | MAP_FIXED, fd, 0) != MAP_FAILED;
+    if (fd >= 0) close(fd);
+    /* false: still (partly) the parent's buffer: the core drops this tier */
+    return ok;
 }
 
 static void jitn_destroy(CpuState *cpu) {
@@ -2013,6 +2058,8 @@ static bool jitn_name_host_pc(const CpuState *cpu, uintptr_t host_pc, char *buf,
 const ExecTier jitn_tier = {
     .name = "native",
     .prepare = jitn_prepare,
+    .before_fork = jitn_before_fork,
+    .after_fork = jitn_after_fork,
     .release = jitn_release,
     .run = jitn_run,
     .fault_insn = jitn_fault_insn,

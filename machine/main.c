@@ -86,6 +86,8 @@ static void usage(FILE *out) {
             "  --perf-map        name JIT code in /tmp/perf-PID.map for `perf report`\n"
             "  --jit-wx          keep JIT code never writable and executable at once (W^X;\n"
             "                    automatic where the host refuses such pages)\n"
+            "  --jit-sync        compile LLVM regions on the CPU's thread, not in the\n"
+            "                    background (always so with --deterministic)\n"
             "  --help, --version\n"
             "\n"
             "system mode boots the virt board like qemu-system-riscv64 -M virt:\n"
@@ -131,7 +133,7 @@ typedef struct ExecOpts {
     uint32_t log_mask;
     const char *log_file;
     uint64_t max_insns;
-    bool singlestep, stats, verify_ir, jit_wx, perf_map;
+    bool singlestep, stats, verify_ir, jit_wx, jit_sync, perf_map;
     /* deterministic execution and record/replay (both modes) */
     bool icount, icount_sleep_off;
     unsigned icount_shift;
@@ -246,6 +248,8 @@ static int parse_exec_option(int argc, char **argv, int *i, const char *q, ExecO
         e->stats = true;
     } else if (!strcmp(a, "--jit-wx")) {
         e->jit_wx = true;
+    } else if (!strcmp(a, "--jit-sync")) {
+        e->jit_sync = true;
     } else if (!strcmp(a, "--perf-map")) {
         e->perf_map = true;
     } else if (!strcmp(a, "--verify-ir")) {
@@ -318,6 +322,7 @@ static int cmd_user(int argc, char **argv) {
     cfg.stats = e.stats;
     cfg.verify_ir = e.verify_ir;
     cfg.jit_wx = e.jit_wx;
+    cfg.jit_sync = e.jit_sync;
     cfg.perf_map = e.perf_map;
     if (!open_log(e.log_file, &cfg.log)) return 2;
     cpu_install_fault_handler();
@@ -453,6 +458,7 @@ static int cmd_system(int argc, char **argv) {
     o.stats = e.stats;
     o.verify_ir = e.verify_ir;
     o.jit_wx = e.jit_wx;
+    o.jit_sync = e.jit_sync;
     o.perf_map = e.perf_map;
     if (!open_log(e.log_file, &o.log)) return 2;
     int status = virt_main(&o);
@@ -468,6 +474,16 @@ static int cmd_system(int argc, char **argv) {
  * mappings ("Tracer caught signal 11"), failing a run that was right. */
 const char *__asan_default_options(void);
 const char *__asan_default_options(void) { return "detect_leaks=0"; }
+#endif
+
+#if defined(__SANITIZE_THREAD__)
+/* TSan builds only (scripts/tsan.sh), for the same reason (env -i): any
+ * race report fails the run (exit status 66).  report_signal_unsafe=0:
+ * the host fault handler long-jumps out of a SIGSEGV on guest memory and
+ * drops code pages' TBs inside the handler by design (core/exec.c); it
+ * runs on the CPU's thread only, so this hides no race. */
+const char *__tsan_default_options(void);
+const char *__tsan_default_options(void) { return "halt_on_error=1:exitcode=66:report_signal_unsafe=0"; }
 #endif
 
 int main(int argc, char **argv) {

@@ -44,6 +44,7 @@ VplatCpu *vplat_cpu_new(const char *arch, const char *jit, uint64_t mem_size, ch
     }
     rv_cpu_init_user(&c->rv, &c->mem);
     cpu_set_tier(&c->rv.cs, &interp_tier);
+    c->rv.cs.jit_sync = true; /* "compiled on first sight", as documented */
     if (hot && !cpu_set_hot_tier(&c->rv.cs, hot, 0, err, err_len)) {
         vplat_cpu_free(c);
         return NULL;

@@ -49,6 +49,7 @@ typedef struct LuConfig {
     size_t jit_code_size;         /* native code buffer bytes (--jit-code-size; 0 = default) */
     bool perf_map;                /* --perf-map: /tmp/perf-PID.map names JIT blocks for perf */
     bool jit_wx;                  /* --jit-wx: separate writable and executable views of JIT code */
+    bool jit_sync;                /* --jit-sync: LLVM compiles on the CPU's thread */
     bool verify_ir;               /* cpu.cs.verify_ir: check every block's IR (tests) */
     const char *gdb;              /* -g: the gdb stub's port or tcp:HOST:PORT; waits before the first insn */
 } LuConfig;

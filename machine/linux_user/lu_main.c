@@ -152,6 +152,7 @@ static int lu_process_run(LuProcess *p, const char *prog, const char *execfn, in
     cs->jit_code_size = cfg->jit_code_size;
     cs->perf_map = cfg->perf_map;
     cs->jit_wx = cfg->jit_wx;
+    cs->jit_sync = cfg->deterministic || p->rr || cfg->jit_sync; /* no thread timing in deterministic runs */
     if (cfg->hot_tier) {
         char jerr[160];
         if (!cpu_set_hot_tier(cs, cfg->hot_tier, cfg->jit_threshold, jerr, sizeof jerr)) {

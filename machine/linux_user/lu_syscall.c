@@ -811,9 +811,12 @@ static int64_t lu_sys_clone(LuProcess *p, uint64_t flags, uint64_t newsp, uint64
     if ((flags & CLONE_VM_) && !(flags & CLONE_VFORK_))
         return -ENOSYS;
     fflush(NULL);
+    cpu_before_fork(&p->cpu.cs);
     pid_t pid = fork();
+    int fork_errno = errno;
+    cpu_after_fork(&p->cpu.cs, pid == 0);
     if (pid < 0)
-        return -errno;
+        return -fork_errno;
     if (pid == 0) {
         p->pid = getpid();
         /* the log is the parent's: the child runs unrecorded */

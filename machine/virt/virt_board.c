@@ -892,6 +892,7 @@ int virt_main(const VirtOptions *o) {
         cs->jit_code_size = o->jit_code_size;
         cs->perf_map = o->perf_map;
         cs->jit_wx = o->jit_wx;
+        cs->jit_sync = o->jit_sync || det.on; /* no thread timing in deterministic runs */
         cs->verify_ir = o->verify_ir;
         cs->log = o->log ? o->log : stderr;
         cs->log_mask = o->log_mask;

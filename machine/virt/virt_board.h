@@ -26,7 +26,7 @@ typedef struct VirtOptions {
     const ExecTier *hot_tier;   /* --jit: NULL = interpreter only */
     uint64_t jit_threshold;
     size_t jit_code_size;
-    bool perf_map, jit_wx;
+    bool perf_map, jit_wx, jit_sync;
     uint32_t log_mask;
     FILE *log;
     bool stats;

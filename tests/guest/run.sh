@@ -43,7 +43,7 @@ JIT_MODES_STATIC=${VPLAT_GUEST_MODES_STATIC-llvm@0}
 SYSROOT=/usr/riscv64-linux-gnu
 CC=riscv64-linux-gnu-gcc
 QEMU=qemu-riscv64
-TIMEOUT=120
+TIMEOUT=${VPLAT_GUEST_TIMEOUT:-120}   # seconds per run (scripts/tsan.sh raises it)
 CFLAGS_COMMON="-Wall -g0"
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -77,6 +77,7 @@ int_m               | int_m.c          | static dynamic | O0 O2 | yes |
 atomics             | atomics.c        | static dynamic | O0 O2 | yes |
 fp_edge             | fp_edge.c        | static dynamic | O0 O2 | yes |
 smc                 | smc.c            | static dynamic | O0 O2 | yes |
+fork_hot            | fork_hot.c       | static dynamic | O2    | yes |
 signals.segv        | signals.c        | static dynamic | O2    | no  | segv
 signals.segv_read   | signals.c        | static         | O2    | no  | segv_read
 signals.segv_handled| signals.c        | static dynamic | O2    | yes | segv_handled

@@ -248,6 +248,7 @@ struct Target {
         cpu_set_tier(cs, &interp_tier);
         if (strcmp(jit, "none") != 0) {   // every block hot at once
             char err[128];
+            cs->jit_sync = true;             // LLVM compiles before the block runs again
             EXPECT_TRUE(cpu_set_hot_tier(cs, !strcmp(jit, "llvm") ? &jitl_tier : &jitn_tier, 0, err, sizeof err)) << err;
         }
         cpu_install_fault_handler();

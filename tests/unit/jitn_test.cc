@@ -228,6 +228,7 @@ Outcome run_block(const IrBlock &blk, const uint64_t init[kNG], const ExecTier *
     char err[128];
     if (hot) {
         cpu->jit_baseline_x86 = baseline;
+        cpu->jit_sync = true;  // LLVM compiles before the block runs again: every block is compiled
         EXPECT_TRUE(cpu_set_hot_tier(cpu, hot, 0, err, sizeof err)) << err;
     }
     cpu_install_fault_handler();
